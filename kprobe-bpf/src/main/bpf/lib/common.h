@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* What every sensor shares: the event ring buffer with batched wake-ups, the loss counters. */
+#ifndef VIGIL_COMMON_H
+#define VIGIL_COMMON_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "vigil_msg.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* One ring buffer for all sensors; every object declares it and the loader shares one fd
+ * (io.vigil.bpf.SensorLoader reuses maps by name). */
+#define VIGIL_RINGBUF_BYTES (16 * 1024 * 1024)
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VIGIL_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* Per-CPU counters indexed by enum vigil_stat_index; Java sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VIGIL_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} vigil_stats SEC(".maps");
+
+/* x & mask, in a form the compiler cannot fold away: the verifier needs to see the mask right
+ * before the pointer arithmetic that uses it. */
+#define bounded(x, mask) ({ __u64 __v = (x); asm volatile("%0 &= " #mask : "+r"(__v)); __v; })
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&vigil_stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+/* Wake the consumer only once this much is waiting: a wake-up per event costs the producing
+ * process a few microseconds (an exec loop pays it twice per process). The consumer polls
+ * with a short timeout, so a quiet machine still sees events within that timeout. */
+#define VIGIL_WAKEUP_BYTES (256 * 1024)
+
+static __always_inline void submit_event(void *data, __u64 size)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= VIGIL_WAKEUP_BYTES)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, data, size, flags)) {
+		stat_inc(VIGIL_STAT_RINGBUF_FULL);
+		return;
+	}
+	stat_inc(VIGIL_STAT_EVENTS_SENT);
+}
+
+#endif

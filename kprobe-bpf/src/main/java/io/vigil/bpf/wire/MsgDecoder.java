@@ -1,0 +1,103 @@
+package io.vigil.bpf.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Decodes ring-buffer records (vigil_msg.h) into {@link Msg} values. Pure and stateless. */
+public final class MsgDecoder {
+    private MsgDecoder() {}
+
+    /** Decodes the record in buf from its position to its limit. */
+    public static Msg decode(ByteBuffer buf) throws MalformedRecordException {
+        ByteBuffer b = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() < Layout.Common.SIZEOF) {
+            throw new MalformedRecordException("record of " + b.remaining() + " bytes is shorter than its header");
+        }
+        int code = b.get(Layout.Common.OP) & 0xff;
+        MsgOp op = MsgOp.of(code);
+        if (op == null) {
+            throw new MalformedRecordException("unknown record op " + code);
+        }
+        long ktime = b.getLong(Layout.Common.KTIME);
+        switch (op) {
+            case EXEC:
+                return exec(b, ktime);
+            case CLONE:
+                need(b, Layout.Clone.SIZEOF, op);
+                return new CloneMsg(ktime, key(b, Layout.Clone.PROCESS), key(b, Layout.Clone.PARENT),
+                        b.getInt(Layout.Clone.TID), b.getInt(Layout.Clone.FLAGS));
+            case EXIT:
+                need(b, Layout.Exit.SIZEOF, op);
+                return new ExitMsg(ktime, key(b, Layout.Exit.PROCESS), b.getInt(Layout.Exit.TID),
+                        b.getInt(Layout.Exit.EXIT_CODE));
+            case BENCH:
+                need(b, Layout.Bench.SIZEOF, op);
+                return new BenchMsg(ktime, b.getInt(Layout.Bench.PID), b.getLong(Layout.Bench.SEQ));
+            default:
+                throw new MalformedRecordException("unhandled op " + op);
+        }
+    }
+
+    private static ExecMsg exec(ByteBuffer b, long ktime) throws MalformedRecordException {
+        need(b, Layout.Exec.SIZEOF, MsgOp.EXEC);
+        int binLen = b.getInt(Layout.Exec.BINARY_LEN);
+        int argsLen = b.getInt(Layout.Exec.ARGS_LEN);
+        int cwdLen = b.getInt(Layout.Exec.CWD_LEN);
+        long total = (long) Layout.Exec.SIZEOF + Integer.toUnsignedLong(binLen) + Integer.toUnsignedLong(argsLen)
+                + Integer.toUnsignedLong(cwdLen);
+        if (binLen < 0 || argsLen < 0 || cwdLen < 0 || total > b.remaining()) {
+            throw new MalformedRecordException("exec record of " + b.remaining() + " bytes declares " + total);
+        }
+        int off = Layout.Exec.SIZEOF;
+        String binary = string(b, off, binLen);
+        off += binLen;
+        List<String> argv = splitArgs(b, off, argsLen);
+        off += argsLen;
+        String cwd = string(b, off, cwdLen);
+        int cred = Layout.Exec.CRED;
+        return new ExecMsg(ktime, key(b, Layout.Exec.PROCESS), key(b, Layout.Exec.PARENT),
+                b.getInt(cred + Layout.Cred.UID), b.getInt(cred + Layout.Cred.EUID),
+                b.getInt(cred + Layout.Cred.GID), b.getInt(cred + Layout.Cred.EGID),
+                b.getInt(cred + Layout.Cred.AUID), b.getInt(Layout.Exec.TID), b.getInt(Layout.Exec.FLAGS),
+                b.getLong(Layout.Exec.CGROUP_ID), binary, argv, cwd);
+    }
+
+    private static void need(ByteBuffer b, int size, MsgOp op) throws MalformedRecordException {
+        if (b.remaining() < size) {
+            throw new MalformedRecordException(op + " record of " + b.remaining() + " bytes, expected " + size);
+        }
+    }
+
+    static ExecveKey key(ByteBuffer b, int off) {
+        return new ExecveKey(b.getInt(off + Layout.ExecveKey.PID), b.getLong(off + Layout.ExecveKey.KTIME));
+    }
+
+    private static String string(ByteBuffer b, int off, int len) {
+        byte[] bytes = new byte[len];
+        b.get(off, bytes);
+        // a path the kernel handed over with its NUL: cut there
+        int end = 0;
+        while (end < len && bytes[end] != 0) end++;
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** argv arrives NUL-separated; an argument cut by truncation is kept as far as it came. */
+    static List<String> splitArgs(ByteBuffer b, int off, int len) {
+        List<String> out = new ArrayList<>();
+        byte[] bytes = new byte[len];
+        b.get(off, bytes);
+        int start = 0;
+        for (int i = 0; i <= len; i++) {
+            if (i == len || bytes[i] == 0) {
+                if (i > start || i < len) {
+                    out.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package io.vigil.bpf.wire;
+
+/** Record types of the event ring buffer. C side: kprobe-bpf/src/main/bpf/lib/vigil_msg.h, enum vigil_msg_op. */
+public enum MsgOp {
+    EXEC(1),
+    EXIT(2),
+    CLONE(3),
+    BENCH(100);
+
+    private final int code;
+
+    MsgOp(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The op for a wire code, or null when the code is unknown (a newer sensor, or garbage). */
+    public static MsgOp of(int code) {
+        switch (code) {
+            case 1: return EXEC;
+            case 2: return EXIT;
+            case 3: return CLONE;
+            case 100: return BENCH;
+            default: return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.vigil.bpf.wire;
+
+/** Slots of the per-CPU vigil_stats map. C side: vigil_msg.h, enum vigil_stat_index. */
+public enum StatIndex {
+    EVENTS_SENT(0),
+    RINGBUF_FULL(1),
+    EXECVE_MAP_FULL(2),
+    PARENT_MISSING(3),
+    HEAP_MISS(4);
+
+    /** max_entries of vigil_stats (VIGIL_STAT_MAX). */
+    public static final int MAX = 8;
+
+    private final int index;
+
+    StatIndex(int index) {
+        this.index = index;
+    }
+
+    public int index() {
+        return index;
+    }
+}
