@@ -1,0 +1,186 @@
+package io.vigil.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.agent.pipeline.EventProcessor;
+import io.vigil.agent.pipeline.MsgHandler;
+import io.vigil.agent.pipeline.PipelineStats;
+import io.vigil.agent.pipeline.RingBufferReader;
+import io.vigil.agent.sensors.AttachedSensor;
+import io.vigil.agent.sensors.BaseSensors;
+import io.vigil.agent.sensors.LoadedSensors;
+import io.vigil.agent.sensors.SensorLoader;
+import io.vigil.agent.pipeline.SinkDispatcher;
+import io.vigil.api.Event;
+import io.vigil.api.EventSink;
+import io.vigil.bpf.Backend;
+import io.vigil.bpf.BpfException;
+import io.vigil.bpf.BpfMap;
+import io.vigil.bpf.RingBuffer;
+import io.vigil.bpf.wire.StatIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: sensors in the kernel, and the pipeline ring buffer → decoder/enricher → sinks
+ * on three threads. {@link #close()} detaches the sensors and drains what was already read.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Backend backend;
+    private final String backendSource;
+    private final LoadedSensors sensors;
+    private final ProcessModel processes;
+    private final PipelineStats stats = new PipelineStats();
+    private final RingBufferReader reader;
+    private final EventProcessor processor;
+    private final SinkDispatcher dispatcher;
+    private final List<Thread> threads = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
+    private boolean closed;
+
+    private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
+                  ProcessModel processes, List<EventSink> sinks) {
+        this.config = config;
+        this.backend = backend;
+        this.backendSource = backendSource;
+        this.sensors = sensors;
+        this.processes = processes;
+        BlockingQueue<byte[]> raw = new ArrayBlockingQueue<>(config.rawQueueCapacity());
+        BlockingQueue<Event> ready = new ArrayBlockingQueue<>(config.sinkQueueCapacity());
+        for (Event e : processes.startupEvents()) {
+            if (!ready.offer(e)) {
+                stats.sinkQueueDrops.incrementAndGet();
+            }
+        }
+        BpfMap events = sensors.map("events");
+        this.reader = new RingBufferReader(h -> RingBuffer.open(events, h), raw, stats, config.pollMillis());
+        MsgHandler handler = processes.handler();
+        this.processor = new EventProcessor(raw, ready, handler, stats, System::nanoTime, 100_000_000L);
+        this.dispatcher = new SinkDispatcher(ready, sinks, stats);
+    }
+
+    /** Loads the sensors on the configured (or probed) backend and starts the pipeline. */
+    public static Agent start(AgentConfig config, List<EventSink> sinks) throws BpfException {
+        Backend backend;
+        String source;
+        if (config.backend().isPresent()) {
+            backend = config.backend().get();
+            source = "forced";
+        } else {
+            long t0 = System.nanoTime();
+            backend = io.vigil.bpf.FeatureProbe.run().choose();
+            source = String.format(Locale.ROOT, "chosen by the feature probe in %d ms", (System.nanoTime() - t0) / 1_000_000);
+        }
+        log.info("attach backend: {} ({})", backend, source);
+        LoadedSensors sensors = new SensorLoader(BaseSensors.SHARED_MAPS).load(BaseSensors.ALL, backend);
+        Agent agent = null;
+        try {
+            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"));
+            agent = new Agent(config, backend, source, sensors, processes, sinks);
+            agent.startThreads();
+            return agent;
+        } catch (RuntimeException e) {
+            sensors.close();
+            throw e;
+        }
+    }
+
+    private void startThreads() {
+        threads.add(thread(dispatcher, "vigil-sinks"));
+        threads.add(thread(processor, "vigil-enricher"));
+        threads.add(thread(reader, "vigil-ringbuf"));
+        threads.forEach(Thread::start);
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public PipelineStats pipelineStats() {
+        return stats;
+    }
+
+    /** Sum over CPUs of one kernel counter. */
+    public long kernelCounter(StatIndex idx) {
+        return sensors.map("vigil_stats").sumPerCpu(idx.index());
+    }
+
+    /** The status report `vigil status` prints. */
+    public ObjectNode status() {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode s = m.createObjectNode();
+        s.put("pid", ProcessHandle.current().pid());
+        s.put("node_name", config.nodeName());
+        s.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
+        s.put("backend", backend.toString().toLowerCase(Locale.ROOT));
+        s.put("backend_source", backendSource);
+        ArrayNode list = s.putArray("sensors");
+        for (AttachedSensor a : sensors.attached()) {
+            ObjectNode n = list.addObject();
+            n.put("sensor", a.sensor());
+            n.put("program", a.program());
+            n.put("backend", a.backend().toString().toLowerCase(Locale.ROOT));
+            n.put("fallback", a.fallbackReason());
+        }
+        ObjectNode k = s.putObject("kernel");
+        long kernelLost = 0;
+        for (StatIndex idx : StatIndex.values()) {
+            long v = kernelCounter(idx);
+            k.put(idx.name().toLowerCase(Locale.ROOT), v);
+            if (idx == StatIndex.RINGBUF_FULL) {
+                kernelLost = v;
+            }
+        }
+        ObjectNode p = s.putObject("pipeline");
+        p.put("received", stats.received.get());
+        p.put("raw_queue_drops", stats.rawQueueDrops.get());
+        p.put("malformed", stats.malformed.get());
+        p.put("decoded", stats.decoded.get());
+        p.put("sink_queue_drops", stats.sinkQueueDrops.get());
+        p.put("emitted", stats.emitted.get());
+        p.put("sink_errors", stats.sinkErrors.get());
+        processes.putStats(s.putObject("cache"));
+        s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
+        return s;
+    }
+
+    /** Stops reading, drains what was read through the sinks, detaches the sensors. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reader.stop();
+        join(threads.get(2));
+        processor.stop();
+        join(threads.get(1));
+        dispatcher.stop();
+        join(threads.get(0));
+        sensors.close();
+        log.info("agent stopped");
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.vigil.agent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.agent.pipeline.MsgHandler;
+import io.vigil.agent.process.CacheStats;
+import io.vigil.agent.process.Enricher;
+import io.vigil.agent.process.ProcFsScanner;
+import io.vigil.agent.process.ProcessCache;
+import io.vigil.agent.process.SeedProcess;
+import io.vigil.agent.time.BootClock;
+import io.vigil.api.Event;
+import io.vigil.bpf.BpfException;
+import io.vigil.bpf.BpfMap;
+import io.vigil.bpf.wire.ExecFlags;
+import io.vigil.bpf.wire.Layout;
+import io.vigil.bpf.wire.Msg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process model on both sides: the Java cache and enricher, seeded from /proc together with
+ * the kernel's execve_map so that both name a running process by the same key.
+ */
+final class ProcessModel {
+    private static final Logger log = LoggerFactory.getLogger(ProcessModel.class);
+    /** Cache capacity: far above the live processes of a host; the collector keeps it flat. */
+    static final int CACHE_CAPACITY = 131_072;
+    /** How long an exited process stays for late events that name it. */
+    static final long GRACE_NANOS = 5_000_000_000L;
+
+    private final Enricher enricher;
+    private final List<Event> startupEvents;
+
+    private ProcessModel(Enricher enricher, List<Event> startupEvents) {
+        this.enricher = enricher;
+        this.startupEvents = startupEvents;
+    }
+
+    static ProcessModel create(AgentConfig config, BpfMap execveMap) {
+        BootClock clock = BootClock.system();
+        ProcessCache cache = new ProcessCache(CACHE_CAPACITY, GRACE_NANOS, System::nanoTime);
+        Enricher enricher = new Enricher(config.nodeName(), clock::toInstant, cache, Enricher.Limits.defaults());
+        List<Event> startup = new java.util.ArrayList<>();
+        if (config.seedProcFs()) {
+            List<SeedProcess> seeds;
+            try {
+                seeds = new ProcFsScanner().scan();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading /proc", e);
+            }
+            int kernel = seedKernel(execveMap, seeds);
+            enricher.seedAll(seeds, startup::add);
+            log.info("seeded {} running processes from /proc ({} new in execve_map)", seeds.size(), kernel);
+        }
+        return new ProcessModel(enricher, startup);
+    }
+
+    /** Adds the /proc processes to execve_map unless a sensor already recorded them. */
+    private static int seedKernel(BpfMap execveMap, List<SeedProcess> seeds) {
+        int added = 0;
+        for (SeedProcess s : seeds) {
+            ByteBuffer v = ByteBuffer.allocate(Layout.ExecveMapValue.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+            v.putInt(Layout.ExecveMapValue.KEY + Layout.ExecveKey.PID, s.pid());
+            v.putLong(Layout.ExecveMapValue.KEY + Layout.ExecveKey.KTIME, s.ktime());
+            v.putInt(Layout.ExecveMapValue.PKEY + Layout.ExecveKey.PID, s.parent().pid());
+            v.putLong(Layout.ExecveMapValue.PKEY + Layout.ExecveKey.KTIME, s.parent().ktime());
+            v.putInt(Layout.ExecveMapValue.FLAGS, ExecFlags.PROCFS);
+            byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, s.pid()).array();
+            try {
+                execveMap.update(key, v.array(), BpfMap.NOEXIST);
+                added++;
+            } catch (BpfException e) {
+                if (e.errno() != 17) { // EEXIST: the fork sensor saw it first and knows better
+                    log.warn("execve_map: cannot seed pid {}: {}", s.pid(), e.getMessage());
+                }
+            }
+        }
+        return added;
+    }
+
+    /** process_exec events (flag procFS) for the processes found at start-up, as Tetragon emits them. */
+    List<Event> startupEvents() {
+        return startupEvents;
+    }
+
+    MsgHandler handler() {
+        return new MsgHandler() {
+            @Override
+            public void handle(Msg msg, Consumer<Event> out) {
+                enricher.onMsg(msg, out);
+            }
+
+            @Override
+            public void tick(long nowNanos, Consumer<Event> out) {
+                enricher.tick(nowNanos, out);
+            }
+        };
+    }
+
+    CacheStats stats() {
+        return enricher.stats();
+    }
+
+    void putStats(ObjectNode n) {
+        for (Map.Entry<String, Long> e : stats().asMap().entrySet()) {
+            n.put(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Events the enricher could not emit. */
+    long lostEvents() {
+        return stats().droppedEvents();
+    }
+}

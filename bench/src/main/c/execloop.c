@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Exec-loop workload for bench/ExecLoopBench: ROUNDS rounds of N fork+exec of /bin/true, prints
+ * each round's wall time in ns, one per line. Usage: execloop N ROUNDS */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 2000;
+	int rounds = argc > 2 ? atoi(argv[2]) : 5;
+
+	for (int r = 0; r < rounds; r++) {
+		long long t0 = now_ns();
+
+		for (int i = 0; i < n; i++) {
+			pid_t pid = fork();
+			int st;
+
+			if (pid == 0) {
+				execl("/bin/true", "true", (char *)NULL);
+				_exit(127);
+			}
+			if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+				perror("execloop");
+				return 1;
+			}
+		}
+		printf("%lld\n", now_ns() - t0);
+		fflush(stdout);
+	}
+	return 0;
+}

@@ -1,0 +1,171 @@
+package io.vigil.bpf;
+
+import io.vigil.bpf.internal.Errno;
+import io.vigil.bpf.internal.Hints;
+import io.vigil.bpf.internal.LibBpfLog;
+import io.vigil.bpf.internal.LibC;
+import io.vigil.bpf.internal.Native;
+import io.vigil.bpf.internal.Tracefs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/** One program of a loaded {@link BpfObject}; valid while the object is open. */
+public final class BpfProgram {
+    /** enum bpf_attach_type BPF_TRACE_KPROBE_MULTI, and struct bpf_link_create_opts as in libbpf 1.1 (x86_64/arm64). */
+    private static final int BPF_TRACE_KPROBE_MULTI = 42;
+    private static final int LINK_CREATE_OPTS_SIZE = 64;
+    private static final int KPROBE_MULTI_CNT = 36;
+    private static final int KPROBE_MULTI_SYMS = 40;
+
+    private final BpfObject owner;
+    private final Pointer prog;
+    private final String name;
+
+    BpfProgram(BpfObject owner, Pointer prog, String name) {
+        this.owner = owner;
+        this.prog = prog;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The ELF section, which says the program's kind and hook, e.g. "tracepoint/sched/sched_process_exec". */
+    public String sectionName() {
+        owner.handle();
+        return owner.lib().bpf_program__section_name(prog);
+    }
+
+    /** The program's fd in the kernel, or a negative value when it is not loaded. */
+    public int fd() {
+        owner.handle();
+        return owner.lib().bpf_program__fd(prog);
+    }
+
+    /**
+     * Attaches the program where its section says (tracepoint, raw_tp, tp_btf, kprobe, fentry,
+     * lsm, ...). Mounts tracefs first when a tracepoint or kprobe needs it and it is missing.
+     */
+    public BpfLink attach() throws BpfException {
+        String section = checkLoaded();
+        if (Hints.isTracepoint(section) || (Hints.isKprobe(section) && !Hints.isKprobeMulti(section))) {
+            Tracefs.ensureMounted();
+        }
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach(prog);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ")", e,
+                        Hints.hint(Hints.Phase.ATTACH, section, e), log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ " + section);
+        }
+    }
+
+    /** Attaches a cgroup program (cgroup/connect4, cgroup_skb/egress, ...) to the cgroup open as cgroupFd (a BPF link). */
+    public BpfLink attachCgroup(int cgroupFd) throws BpfException {
+        String section = checkLoaded();
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach_cgroup(prog, cgroupFd);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") to cgroup fd " + cgroupFd, e,
+                        Hints.hint(Hints.Phase.ATTACH, section, e), log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ cgroup fd " + cgroupFd);
+        }
+    }
+
+    /** Attaches a cgroup program to a cgroup v2 directory; the link keeps the cgroup, its fd is closed here. */
+    public BpfLink attachCgroup(Path cgroupDir) throws BpfException {
+        LibC libc = Native.libc();
+        int fd = libc.open(cgroupDir.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new BpfException("cannot open cgroup " + cgroupDir, Native.errno());
+        }
+        try {
+            return attachCgroup(fd);
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    /**
+     * bpf_link_create(prog_fd, targetFd, attachType, NULL): attach types libbpf 1.1 has no API for,
+     * e.g. tcx ({@code BPF_TCX_INGRESS} = 46 with targetFd = an ifindex). Closing the link detaches.
+     */
+    public BpfLink linkCreate(int targetFd, int attachType) throws BpfException {
+        String section = checkLoaded();
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            int fd = owner.lib().bpf_link_create(fd(), targetFd, attachType, null);
+            if (fd < 0) {
+                int e = Native.errnoOf(fd);
+                throw new BpfException("cannot create a link (attach type " + attachType + ", target " + targetFd
+                        + ") for program '" + name + "' (" + section + ")", e, Hints.hint(Hints.Phase.ATTACH, section, e),
+                        log.text());
+            }
+            return BpfLink.ofFd(fd, name + " @ attach type " + attachType + " target " + targetFd);
+        }
+    }
+
+    /**
+     * Attaches a kprobe.multi program to the named kernel functions in one link, through
+     * bpf_link_create with the names (the kernel resolves them; libbpf's pattern attach reads all
+     * of /proc/kallsyms instead). Needs CONFIG_FPROBE (5.18+).
+     */
+    public BpfLink attachKprobeMulti(List<String> symbols) throws BpfException {
+        String section = checkLoaded();
+        if (symbols.isEmpty()) {
+            throw new IllegalArgumentException("no symbols to attach " + name + " to");
+        }
+        Runtime rt = Native.runtime();
+        List<Pointer> keep = new ArrayList<>();
+        Pointer syms = Memory.allocateDirect(rt, 8 * symbols.size(), true);
+        for (int i = 0; i < symbols.size(); i++) {
+            byte[] b = symbols.get(i).getBytes(StandardCharsets.US_ASCII);
+            Pointer s = Memory.allocateDirect(rt, b.length + 1, true);
+            s.put(0, b, 0, b.length);
+            keep.add(s);
+            syms.putAddress(8L * i, s.address());
+        }
+        Pointer opts = Memory.allocateDirect(rt, LINK_CREATE_OPTS_SIZE, true);
+        opts.putLong(0, LINK_CREATE_OPTS_SIZE);          // sz
+        opts.putInt(KPROBE_MULTI_CNT, symbols.size());    // kprobe_multi.cnt
+        opts.putAddress(KPROBE_MULTI_SYMS, syms.address()); // kprobe_multi.syms
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            int fd = owner.lib().bpf_link_create(fd(), 0, BPF_TRACE_KPROBE_MULTI, opts);
+            if (fd < 0) {
+                int e = Native.errnoOf(fd);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") to " + symbols, e,
+                        Hints.hint(Hints.Phase.ATTACH, section, e), log.text());
+            }
+            return BpfLink.ofFd(fd, name + " @ kprobe.multi " + symbols);
+        } finally {
+            keep.clear(); // the strings had to live until bpf_link_create returned
+        }
+    }
+
+    private String checkLoaded() {
+        owner.handle();
+        String section = owner.lib().bpf_program__section_name(prog);
+        if (!owner.isLoaded()) {
+            throw new IllegalStateException(owner.name() + " is not loaded: load() before attaching " + name);
+        }
+        if (owner.lib().bpf_program__fd(prog) < 0) {
+            throw new IllegalStateException("program '" + name + "' of " + owner.name()
+                    + " was not loaded (autoload was off): " + Errno.describe(Errno.EINVAL));
+        }
+        return section;
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name + " of " + owner.name() + "]";
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the kernel tests (JUnit tag "kernel") of kprobe-bpf and agent inside QEMU on Debian's
+# distro kernels, once per backend those kernels offer (kprobe, fentry), so that the variants the
+# host kernel refuses are tested for real. Called by bin/test after `mvn verify` built everything.
+#
+# Env: VIGIL_VM_KERNELS (default: "6.1.0-56-amd64 6.12.117+deb12-amd64"),
+#      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 600).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+kernels=${VIGIL_VM_KERNELS:-"6.1.0-56-amd64 6.12.117+deb12-amd64"}
+backends=${VIGIL_VM_BACKENDS:-"kprobe fentry"}
+timeout=${VIGIL_VM_TIMEOUT:-600}
+junit_version=1.14.1
+
+cd "$root"
+"$here/fetch-kernels.sh" $kernels
+
+# Everything the guest needs is on the host's filesystem, shared read-only: the built classes
+# and the test classpath from the local Maven repository.
+work=$root/target/vm-tests
+mkdir -p "$work"
+mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/agent.cp"
+mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_version \
+  -DoutputDirectory="$work" -Dmdep.stripVersion=true
+cp="$root/agent/target/test-classes:$root/agent/target/classes:$root/kprobe-bpf/target/test-classes:$root/kprobe-bpf/target/classes:$(cat "$work/agent.cp")"
+
+fail=0
+for k in $kernels; do
+  for b in $backends; do
+    echo "== kernel tests on $k, backend $b ==" >&2
+    if ! "$here/run-in-vm.sh" "$k" --timeout "$timeout" -- \
+        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dvigil.test.backend="$b" -Dvigil.test.vm=true \
+        -jar "$work/junit-platform-console-standalone.jar" execute \
+        --class-path "$cp" --scan-class-path "$root/agent/target/test-classes:$root/kprobe-bpf/target/test-classes" \
+        --include-tag kernel --exclude-tag host-only --details=summary --disable-banner; then
+      echo "!! kernel tests FAILED on $k with backend $b" >&2
+      fail=1
+    fi
+  done
+done
+exit $fail
