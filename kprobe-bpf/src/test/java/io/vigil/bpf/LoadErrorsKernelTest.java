@@ -82,7 +82,7 @@ class LoadErrorsKernelTest {
             }
             BpfException bad = assertThrows(BpfException.class, () -> o.reuseMap("events", 987654));
             assertTrue(bad.errno() == 9 || bad.errno() == 77, bad.getMessage()); // EBADF, or EBADFD from libbpf's fdinfo fallback
-            assertTrue(bad.getMessage().contains("the fd is not an open BPF map"), bad.getMessage());
+            assertTrue(bad.getMessage().contains(". The fd is not an open BPF map"), bad.getMessage());
             o.load();
             IllegalStateException notLoaded = assertThrows(IllegalStateException.class, () -> o.program("vigil_exit_fentry").attach());
             assertTrue(notLoaded.getMessage().contains("autoload was off"), notLoaded.getMessage());

@@ -61,7 +61,7 @@ public final class Enricher {
     }
 
     private static final int KTHREADD_PID = 2;
-    private static final int KTHREAD_KEYS_KEPT = 4096;
+    private static final int KTHREAD_KEYS_KEPT = 16_384;
 
     private final String nodeName;
     private final ExecIds ids;
@@ -376,6 +376,16 @@ public final class Enricher {
     }
 
     // ---- seeding ----
+
+    /**
+     * Kernel threads running at start-up ({@link ProcFsScanner#lastKernelThreads()}): their exit
+     * records are dropped quietly instead of being parked and reported as unknown processes.
+     */
+    public void ignoreKernelThreads(Collection<ExecveKey> keys) {
+        for (ExecveKey k : keys) {
+            kernelThreadKeys.put(k, Boolean.TRUE);
+        }
+    }
 
     /**
      * Seeds the cache with processes found at start-up (flags "procFS") and emits a process_exec

@@ -37,7 +37,7 @@ public final class ProcFsScanner {
 
     private final Path proc;
     private int lastVanished;
-    private int lastKernelThreads;
+    private List<ExecveKey> lastKernelThreads = List.of();
 
     public ProcFsScanner() {
         this(Path.of("/proc"));
@@ -51,8 +51,8 @@ public final class ProcFsScanner {
     public List<SeedProcess> scan() throws IOException {
         List<SeedProcess> out = new ArrayList<>();
         Map<Integer, Long> ktimes = new HashMap<>();
+        List<ExecveKey> kthreads = new ArrayList<>();
         int vanished = 0;
-        int kthreads = 0;
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc)) {
             for (Path d : dirs) {
                 int pid = parsePid(d.getFileName().toString());
@@ -66,7 +66,7 @@ public final class ProcFsScanner {
                 }
                 ktimes.put(pid, st.ktime);
                 if (st.kernelThread()) {
-                    kthreads++;
+                    kthreads.add(new ExecveKey(pid, st.ktime));
                     continue;
                 }
                 SeedProcess p = read(pid, st, ktimes);
@@ -75,14 +75,14 @@ public final class ProcFsScanner {
                     continue;
                 }
                 if (p.binary().isEmpty()) {
-                    kthreads++; // no exe, no cmdline: a kernel thread without the flag, or a zombie
+                    kthreads.add(p.key()); // no exe, no cmdline: a kernel thread without the flag, or a zombie
                     continue;
                 }
                 out.add(p);
             }
         }
         lastVanished = vanished;
-        lastKernelThreads = kthreads;
+        lastKernelThreads = List.copyOf(kthreads);
         return out;
     }
 
@@ -101,8 +101,11 @@ public final class ProcFsScanner {
         return lastVanished;
     }
 
-    /** Kernel threads skipped by the last {@link #scan()}. */
-    public int lastKernelThreads() {
+    /**
+     * Keys of the kernel threads the last {@link #scan()} skipped: give them to
+     * {@link Enricher#ignoreKernelThreads} so that their exits are not taken for unknown processes.
+     */
+    public List<ExecveKey> lastKernelThreads() {
         return lastKernelThreads;
     }
 

@@ -80,8 +80,9 @@ class ProcessSensorsKernelTest {
         ProcessInfo parent = x.parent();
         if (parent.binary().endsWith("/jspawnhelper")) {
             assertEquals(proc.pid(), parent.pid(), "jspawnhelper is the same process before its last exec");
+            String helperId = parent.execId();
             List<Event> helper = sink.await(e -> e.body() instanceof ProcessExec h
-                    && h.process().execId().equals(parent.execId()), 1, WAIT);
+                    && h.process().execId().equals(helperId), 1, WAIT);
             assertEquals(1, helper.size(), "jspawnhelper's own exec event");
             parent = ((ProcessExec) helper.get(0).body()).parent();
         }

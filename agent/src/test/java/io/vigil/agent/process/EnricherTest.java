@@ -265,6 +265,58 @@ class EnricherTest {
     }
 
     @Test
+    void exitsOfKernelThreadsFoundAtStartUpAreIgnored() {
+        ExecveKey kworker = key(77, 5 * MS);
+        enricher.ignoreKernelThreads(List.of(kworker));
+        feed(exitCode(100 * MS, kworker, 0));
+        tick();
+        assertTrue(out.isEmpty());
+        assertEquals(0, enricher.stats().parkedTotal());
+    }
+
+    @Test
+    void statsAreReadableWhileTheWriterRuns() throws Exception {
+        enricher.seedAll(List.of(seed(BASH.pid(), BASH.ktime(), key(1, 10 * MS), "/bin/bash", List.of("bash"), "/")),
+                e -> { });
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            long lastInserted = 0;
+            try {
+                while (!stop.get()) {
+                    CacheStats s = enricher.stats();
+                    if (s.inserted() < lastInserted || s.entries() < 0 || s.parked() < 0) {
+                        throw new AssertionError("inconsistent: " + s);
+                    }
+                    lastInserted = s.inserted();
+                    s.asMap();
+                    reads.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        long kt = BASH.ktime() + MS;
+        for (int i = 0; i < 200_000; i++, kt += 10) {
+            ExecveKey k = key(20_000 + i % 1000, kt);
+            feed(exec(k, BASH, "/bin/true", List.of("true"), "/"));
+            feed(exitCode(kt + 5, k, 0));
+            out.clear();
+            if (i % 1000 == 0) {
+                clock.advance(20_000 * MS);
+                tick();
+            }
+        }
+        stop.set(true);
+        reader.join();
+        assertNull(failure.get());
+        assertTrue(reads.get() > 0);
+        assertEquals(200_001, enricher.stats().inserted());
+    }
+
+    @Test
     void seedsAreProcFsProcessExecsWithTheirParents() {
         List<Event> seeds = new ArrayList<>();
         int n = enricher.seedAll(List.of(

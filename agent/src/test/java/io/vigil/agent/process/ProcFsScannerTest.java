@@ -39,7 +39,7 @@ class ProcFsScannerTest {
         assertTrue(me.ktime() > 0 && me.ktime() <= (long) ((uptimeSeconds + 1) * 1e9), "ktime is time since boot");
         assertEquals(System.getProperty("user.dir"), me.cwd());
         System.out.printf("procfs: %d processes, %d kernel threads skipped, %d vanished; self %s%n",
-                all.size(), scanner.lastKernelThreads(), scanner.lastVanished(), me);
+                all.size(), scanner.lastKernelThreads().size(), scanner.lastVanished(), me);
     }
 
     @Test
@@ -59,7 +59,7 @@ class ProcFsScannerTest {
         Map<Integer, SeedProcess> byPid = scanner.scan().stream()
                 .collect(Collectors.toMap(SeedProcess::pid, Function.identity()));
         assertEquals(List.of(1, 50, 60), byPid.keySet().stream().sorted().toList());
-        assertEquals(1, scanner.lastKernelThreads());
+        assertEquals(List.of(new ExecveKey(2, 101 * 10_000_000L)), scanner.lastKernelThreads());
         assertEquals(1, scanner.lastVanished());
 
         SeedProcess init = byPid.get(1);

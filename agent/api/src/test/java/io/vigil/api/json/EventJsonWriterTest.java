@@ -126,7 +126,7 @@ class EventJsonWriterTest {
         Event e = new Event("tetragon-dev-control-plane", Instant.parse("2024-04-14T02:18:02.240856427Z"),
                 new ProcessExec(VI, SH));
         OutputStream sink = OutputStream.nullOutputStream();
-        int n = 2_000_000;
+        int n = 500_000;
         double best = Double.MAX_VALUE;
         try (JsonGenerator g = writer.newGenerator(sink)) {
             for (int round = 0; round < 5; round++) {
