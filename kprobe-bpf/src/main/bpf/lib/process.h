@@ -14,6 +14,7 @@
 
 #define VIGIL_EXECVE_MAP_ENTRIES 65536
 #define VIGIL_NSEC_PER_TICK 10000000ULL /* USER_HZ is 100 on every Linux ABI we support */
+#define VIGIL_PF_KTHREAD 0x00200000     /* include/linux/sched.h: kernel threads are not processes */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -176,6 +177,8 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 
 	if (BPF_CORE_READ(child, pid) != tgid)
 		return 0; /* a new thread, not a new process */
+	if (BPF_CORE_READ(child, flags) & VIGIL_PF_KTHREAD)
+		return 0;
 
 	key_of(parent, &nv.pkey, &nv.flags);
 	nv.key.pid = tgid;
@@ -200,6 +203,9 @@ static __always_inline int handle_exit(struct task_struct *task)
 {
 	struct msg_exit m = {};
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	if (BPF_CORE_READ(task, flags) & VIGIL_PF_KTHREAD)
+		return 0;
 
 	m.common.op = VIGIL_MSG_OP_EXIT;
 	m.common.size = sizeof(m);

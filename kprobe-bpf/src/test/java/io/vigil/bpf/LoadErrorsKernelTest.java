@@ -1,6 +1,7 @@
 package io.vigil.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,9 +78,13 @@ class LoadErrorsKernelTest {
             assertTrue(o.mapNames().containsAll(KernelTests.SHARED_MAPS), o.mapNames().toString());
             assertThrows(IllegalArgumentException.class, () -> o.program("nope"));
             assertThrows(IllegalStateException.class, () -> o.map("events"), "maps need load()");
+            assertTrue(o.autoload("vigil_exit_fentry"), "libbpf autoloads every program by default");
             for (String p : o.programNames()) {
                 o.setAutoload(p, p.equals("vigil_exit_tp"));
             }
+            assertTrue(o.autoload("vigil_exit_tp"));
+            assertFalse(o.autoload("vigil_exit_fentry"));
+            assertFalse(o.autoload("vigil_exit_kprobe"));
             BpfException bad = assertThrows(BpfException.class, () -> o.reuseMap("events", 987654));
             assertTrue(bad.errno() == 9 || bad.errno() == 77, bad.getMessage()); // EBADF, or EBADFD from libbpf's fdinfo fallback
             assertTrue(bad.getMessage().contains(". The fd is not an open BPF map"), bad.getMessage());

@@ -64,11 +64,10 @@ class ProcessSensorsKernelTest {
     void echoHelloGivesExecWithBinaryArgumentsAndParent() throws Exception {
         Process p = new ProcessBuilder("/bin/echo", "hello").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertEquals(0, p.waitFor());
-        List<Event> execs = sink.await(exec(p.pid()), 1, WAIT);
-        assertEquals(1, execs.stream().filter(e -> ((ProcessExec) e.body()).process().binary().endsWith("/echo")).count(),
-                "one exec event of /bin/echo for pid " + p.pid() + ", got " + execs);
-        ProcessExec x = (ProcessExec) execs.stream()
-                .filter(e -> ((ProcessExec) e.body()).process().binary().endsWith("/echo")).findFirst().orElseThrow().body();
+        Predicate<Event> echo = exec(p.pid()).and(e -> ((ProcessExec) e.body()).process().binary().endsWith("/echo"));
+        List<Event> execs = sink.await(echo, 1, WAIT);
+        assertEquals(1, execs.size(), "one exec event of /bin/echo for pid " + p.pid() + ", got " + sink.matching(exec(p.pid())));
+        ProcessExec x = (ProcessExec) execs.get(0).body();
         ProcessInfo proc = x.process();
         assertEquals(real("/bin/echo"), proc.binary());
         assertEquals("hello", proc.arguments());

@@ -44,7 +44,21 @@ public final class Hints {
         }
     }
 
+    private static final String NEED_ROOT =
+            "loading BPF programs needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); run vigil as root";
+
+    private static boolean root() {
+        try {
+            return Native.libc().geteuid() == 0;
+        } catch (LinkageError | RuntimeException e) {
+            return true; // cannot tell: do not claim it is about root
+        }
+    }
+
     private static String loadHint(String section, int errno) {
+        if (errno == Errno.EPERM && !root()) {
+            return NEED_ROOT;
+        }
         if (isTrampoline(section)) {
             if (errno == Errno.EPERM) {
                 return "this kernel refuses fentry/LSM programs; the tracepoint backend is used "
@@ -61,7 +75,7 @@ public final class Hints {
         }
         switch (errno) {
             case Errno.EPERM:
-                return "loading BPF programs needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); run vigil as root";
+                return NEED_ROOT;
             case Errno.EACCES:
             case Errno.EINVAL:
                 return "the kernel's verifier rejected the program; the log below shows the instruction it stopped at";

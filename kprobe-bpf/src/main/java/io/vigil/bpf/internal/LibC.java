@@ -34,4 +34,6 @@ public interface LibC {
     int mount(String source, String target, String fstype, long flags, Pointer data);
 
     int if_nametoindex(String ifname);
+
+    int geteuid();
 }
