@@ -12,7 +12,7 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* One ring buffer for all sensors; every object declares it and the loader shares one fd
- * (io.vigil.bpf.SensorLoader reuses maps by name). */
+ * (io.vigil.agent.sensors.SensorLoader reuses maps by name). */
 #define VIGIL_RINGBUF_BYTES (16 * 1024 * 1024)
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -47,8 +47,8 @@ static __always_inline __u64 guessed_ktime(struct task_struct *task)
 	return boot / VIGIL_NSEC_PER_TICK * VIGIL_NSEC_PER_TICK;
 }
 
-/* The current key of a thread group, or the key /proc would have given it. */
-static __always_inline void key_of(struct task_struct *task, struct msg_execve_key *key, __u32 *flags)
+/* The current key of a parent thread group, or the key /proc would have given it. */
+static __always_inline void parent_key_of(struct task_struct *task, struct msg_execve_key *key, __u32 *flags)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct execve_map_value *v = bpf_map_lookup_elem(&execve_map, &tgid);
@@ -60,8 +60,7 @@ static __always_inline void key_of(struct task_struct *task, struct msg_execve_k
 	}
 	key->pid = tgid;
 	key->ktime = guessed_ktime(task);
-	if (flags)
-		*flags |= VIGIL_EXEC_FLAG_PARENT_GUESSED;
+	*flags |= VIGIL_EXEC_FLAG_PARENT_GUESSED;
 	stat_inc(VIGIL_STAT_PARENT_MISSING);
 }
 
@@ -113,7 +112,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 		b->hdr.parent = old->pkey;
 		b->hdr.flags |= old->flags & VIGIL_EXEC_FLAG_PARENT_GUESSED;
 	} else {
-		key_of(BPF_CORE_READ(task, real_parent), &b->hdr.parent, &b->hdr.flags);
+		parent_key_of(BPF_CORE_READ(task, real_parent), &b->hdr.parent, &b->hdr.flags);
 	}
 
 	/* binary: the file now mapped as the executable */
@@ -180,7 +179,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	if (BPF_CORE_READ(child, flags) & VIGIL_PF_KTHREAD)
 		return 0;
 
-	key_of(parent, &nv.pkey, &nv.flags);
+	parent_key_of(parent, &nv.pkey, &nv.flags);
 	nv.key.pid = tgid;
 	nv.key.ktime = bpf_ktime_get_boot_ns();
 	nv.flags |= VIGIL_EXEC_FLAG_CLONE;
@@ -198,23 +197,36 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	return 0;
 }
 
-/* The thread group of task is gone (its last thread is exiting). */
+/* The thread group of task is gone (its last thread is exiting). Only the caller that removes
+ * the execve_map entry reports it: with the tracepoint backend a thread that dropped
+ * signal->live earlier can reach the hook after the last one and also see 0. A process missing
+ * from the map (exited between attach and the /proc seeding) is reported by its leader only,
+ * under the key /proc would have given it. */
 static __always_inline int handle_exit(struct task_struct *task)
 {
 	struct msg_exit m = {};
+	struct execve_map_value *v;
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
 	if (BPF_CORE_READ(task, flags) & VIGIL_PF_KTHREAD)
 		return 0;
-
+	v = bpf_map_lookup_elem(&execve_map, &tgid);
+	if (v) {
+		m.process = v->key;
+		if (bpf_map_delete_elem(&execve_map, &tgid))
+			return 0; /* another thread of the group reported it */
+	} else {
+		if (BPF_CORE_READ(task, pid) != tgid)
+			return 0;
+		m.process.pid = tgid;
+		m.process.ktime = guessed_ktime(task);
+	}
 	m.common.op = VIGIL_MSG_OP_EXIT;
 	m.common.size = sizeof(m);
 	m.common.ktime = bpf_ktime_get_boot_ns();
-	key_of(task, &m.process, 0);
 	m.tid = BPF_CORE_READ(task, pid);
 	m.exit_code = BPF_CORE_READ(task, exit_code);
 	submit_event(&m, sizeof(m));
-	bpf_map_delete_elem(&execve_map, &tgid);
 	return 0;
 }
 

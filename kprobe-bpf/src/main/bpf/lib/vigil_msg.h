@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Wire format between the BPF sensors and the Java decoder.
  *
- * Java side: kprobe-bpf/src/main/java/io/vigil/bpf/wire/ (MsgOp, ExecLayout, ExitLayout,
- * CloneLayout, StatIndex). Every constant here has an explicit value and appears once on each
- * side; StructLayoutTest compares these structs' BTF against the Java offsets. Padding is
+ * Java side: kprobe-bpf/src/main/java/io/vigil/bpf/wire/ (MsgOp, ExecFlags, StatIndex, Layout).
+ * Every constant here has an explicit value and appears once on each side; StructLayoutTest
+ * compares these structs' BTF (anchored in bpf_probe.c) against the Java offsets. Padding is
  * written out so that no compiler decides it.
  */
 #ifndef VIGIL_MSG_H

@@ -71,10 +71,14 @@ public final class FeatureProbe {
             } catch (IOException e) {
                 objectProblem = "cannot extract " + OBJECT_RESOURCE + ": " + e.getMessage();
             }
-            if (todo.contains(Feature.CGROUP_SOCK_ADDR) || todo.contains(Feature.CGROUP_SKB)) {
+            try {
+                Native.libbpf(); // bind libbpf once, before the threads race to
+            } catch (RuntimeException | LinkageError e) {
+                objectProblem = "libbpf unavailable: " + e.getMessage();
+            }
+            if (objectProblem == null && (todo.contains(Feature.CGROUP_SOCK_ADDR) || todo.contains(Feature.CGROUP_SKB))) {
                 cgroup = TempCgroup.create();
             }
-            Native.libbpf(); // bind libbpf once, before the threads race to
             pool = Executors.newFixedThreadPool(Math.max(1, Math.min(THREADS, todo.size())), r -> {
                 Thread t = new Thread(r, "vigil-feature-probe");
                 t.setDaemon(true);
@@ -266,6 +270,7 @@ public final class FeatureProbe {
 
     /** A child of the cgroup v2 root made for the probe, removed on close. */
     private static final class TempCgroup {
+        static final String PREFIX = "vigil-probe-";
         final Path dir;
         final int fd;
         final String problem;
@@ -281,7 +286,8 @@ public final class FeatureProbe {
             if (root == null) {
                 return new TempCgroup(null, -1, "no cgroup v2 hierarchy mounted");
             }
-            Path dir = root.resolve("vigil-probe-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+            removeStale(root);
+            Path dir = root.resolve(PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
             try {
                 Files.createDirectory(dir);
             } catch (IOException e) {
@@ -294,6 +300,26 @@ public final class FeatureProbe {
                 return new TempCgroup(null, -1, why);
             }
             return new TempCgroup(dir, fd, null);
+        }
+
+        /** Probe cgroups of processes that died mid-probe (killed, System.exit): empty, so rmdir takes them. */
+        private static void removeStale(Path root) {
+            try (java.util.stream.Stream<Path> s = Files.list(root)) {
+                s.filter(p -> p.getFileName().toString().startsWith(PREFIX)).forEach(p -> {
+                    String[] parts = p.getFileName().toString().substring(PREFIX.length()).split("-");
+                    try {
+                        long pid = Long.parseLong(parts[0]);
+                        if (ProcessHandle.of(pid).isEmpty()) {
+                            Files.deleteIfExists(p);
+                            log.info("removed {}, left behind by process {}", p, pid);
+                        }
+                    } catch (NumberFormatException | IOException e) {
+                        log.debug("leaving {}: {}", p, e.toString());
+                    }
+                });
+            } catch (IOException e) {
+                log.debug("cannot list {}: {}", root, e.toString());
+            }
         }
 
         void close() {

@@ -5,51 +5,61 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 
 /**
- * Loads libbpf.so.1 and libc once, and installs {@link LibBpfLog} as libbpf's print callback
- * before anything else calls libbpf. The callback object is held here for the life of the class
+ * Loads libbpf.so.1 and libc once (each on first use), and installs {@link LibBpfLog} as
+ * libbpf's print callback before anything else calls libbpf. errno is per thread in jnr, whichever
+ * library set it. The callback object is held here for the life of the class
  * loader (jnr callbacks that get collected crash the process when libbpf calls them).
  */
 public final class Native {
     private static final String LIBBPF_NAME = "libbpf.so.1";
 
-    private static final class Holder {
+    private static final class LibcHolder {
         static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
+        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    }
+
+    private static final class LibbpfHolder {
         static final LibBpf LIBBPF;
-        static final Runtime RUNTIME;
-        static final LibBpf.PrintFn PRINT;
+        static final LibBpf.PrintFn PRINT = LibBpfLog::print;
+        static final Throwable FAILURE;
 
         static {
-            LibBpf lib;
+            LibBpf lib = null;
+            Throwable failure = null;
             try {
                 lib = LibraryLoader.create(LibBpf.class).failImmediately().load(LIBBPF_NAME);
+                lib.libbpf_set_print(PRINT);
             } catch (LinkageError | RuntimeException e) {
-                throw new IllegalStateException("cannot load " + LIBBPF_NAME
-                        + ": install libbpf 1.x (Debian: apt-get install libbpf1)", e);
+                failure = e;
             }
             LIBBPF = lib;
-            RUNTIME = Runtime.getRuntime(lib);
-            PRINT = LibBpfLog::print;
-            lib.libbpf_set_print(PRINT);
+            FAILURE = failure;
         }
     }
 
     private Native() {}
 
+    /** libbpf, with {@link LibBpfLog} installed as its print callback. */
     public static LibBpf libbpf() {
-        return Holder.LIBBPF;
+        if (LibbpfHolder.LIBBPF == null) {
+            throw new IllegalStateException("cannot load " + LIBBPF_NAME + " (" + LibbpfHolder.FAILURE
+                    + "): install libbpf 1.x (Debian: apt-get install libbpf1)", LibbpfHolder.FAILURE);
+        }
+        return LibbpfHolder.LIBBPF;
     }
 
     public static LibC libc() {
-        return Holder.LIBC;
+        return LibcHolder.LIBC;
     }
 
+    /** The jnr runtime (memory allocation, errno). */
     public static Runtime runtime() {
-        return Holder.RUNTIME;
+        return LibcHolder.RUNTIME;
     }
 
     /** errno saved by the last libbpf or libc call made through jnr on this thread. */
     public static int errno() {
-        return LastError.getLastError(Holder.RUNTIME);
+        return LastError.getLastError(LibcHolder.RUNTIME);
     }
 
     /**
