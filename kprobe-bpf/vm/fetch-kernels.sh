@@ -5,7 +5,8 @@
 #   CACHE/<kver>/vmlinuz, config, System.map
 #   CACHE/<kver>/initramfs.gz       busybox-static + this kernel's virtio/9p/overlay modules + /init
 # CACHE is $VIGIL_VM_CACHE, else <repo>/.vm-cache (git-ignored). Idempotent: finished steps are
-# skipped; the initramfs is rebuilt only when this script changes (stamp = its sha256).
+# skipped; the initramfs is rebuilt when this script changes (stamp = its sha256; run-in-vm.sh
+# checks the stamp and calls us when it is stale).
 # Usage: fetch-kernels.sh [KERNEL_VERSION...]   (default: 6.1.0-56-amd64 6.12.117+deb12-amd64)
 set -euo pipefail
 export LC_ALL=C
@@ -34,6 +35,7 @@ fi
 if command -v cpio >/dev/null; then cpio_cmd=(cpio); else cpio_cmd=(/bin/busybox cpio); fi
 
 mkdir -p "$cache/debs"
+exec 9> "$cache/.lock"; flock 9   # one fetch at a time (run-in-vm.sh may call us concurrently)
 
 # --- download --------------------------------------------------------------------------------
 download() {  # $1 = kernel version; prints the .deb path

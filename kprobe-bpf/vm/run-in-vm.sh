@@ -64,8 +64,11 @@ if [ ! -d "$kdir" ]; then
   fi
 fi
 kernel=${kdir##*/}
-if [ ! -s "$kdir/vmlinux" ] || [ ! -s "$kdir/initramfs.gz" ]; then
-  say "$kdir is incomplete; run $here/fetch-kernels.sh $kernel"; exit 125
+stamp=$(sha256sum "$here/fetch-kernels.sh" | cut -c1-16)
+if [ ! -s "$kdir/vmlinux" ] || [ ! -s "$kdir/initramfs.gz" ] \
+   || [ "$(cat "$kdir/initramfs.stamp" 2>/dev/null)" != "$stamp" ]; then
+  say "$kernel: cache missing or older than fetch-kernels.sh; rebuilding"
+  "$here/fetch-kernels.sh" "$kernel" >&2 || exit 125
 fi
 # 6.12 with 2 vCPUs under multi-threaded TCG occasionally oopses while patching kernel text
 # (see README); one vCPU avoids it.
@@ -115,8 +118,9 @@ boot() {
   rm -f "$run"/started "$run"/rc "$run"/init-error "$run"/console.log "$run"/*.in "$run"/*.out
   local ch
   for ch in out err; do mkfifo "$run/$ch.in" "$run/$ch.out"; done
-  cat "$run/out.out" & cat_pids+=($!)
-  cat "$run/err.out" >&2 & cat_pids+=($!)
+  # If our stdout/stderr goes away (e.g. `| head`), keep draining so the guest never blocks.
+  ( trap '' PIPE; exec 3< "$run/out.out"; cat <&3 2>/dev/null || cat <&3 > /dev/null ) & cat_pids+=($!)
+  ( trap '' PIPE; exec 3< "$run/err.out"; cat <&3 >&2 2>/dev/null || cat <&3 > /dev/null ) & cat_pids+=($!)
   local -a args=(
     -accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp" -machine pc -nodefaults
     -display none -nic none -no-reboot
@@ -170,7 +174,14 @@ show_failure() {
   [ -s "$run/init-error" ] && say "guest init: $(cat "$run/init-error")"
   [ -s "$run/qemu.log" ] && { say "qemu output:"; tail -n 20 "$run/qemu.log" >&2; }
   if [ -s "$run/console.log" ] && [ "$console" = 0 ]; then
-    say "last kernel console lines:"; tail -n 40 "$run/console.log" | tr -d '\r' >&2
+    # from the first oops/panic if there is one, else the tail
+    if grep -qE 'BUG:|Oops|Kernel panic|general protection|WARNING:' "$run/console.log"; then
+      say "kernel console from the first error:"
+      awk '/BUG:|Oops|Kernel panic|general protection|WARNING:/ { f = 1 } f' "$run/console.log" \
+        | head -n 60 | tr -d '\r' >&2
+    else
+      say "last kernel console lines:"; tail -n 40 "$run/console.log" | tr -d '\r' >&2
+    fi
   fi
 }
 

@@ -16,6 +16,8 @@ struct path_scratch {
 	const unsigned char *names[VIGIL_PATH_DEPTH];
 	struct dentry *dentry;
 	struct mount *mnt;
+	struct dentry *root_dentry;  /* the task's root (chroot): paths stop there, as d_path's do */
+	struct mount *root_mnt;
 	__u32 n;
 	__u32 off;
 	__u32 truncated;
@@ -41,6 +43,8 @@ static long path_climb(__u32 i, void *ctx)
 		return 1;
 	dentry = s->dentry;
 	mnt = s->mnt;
+	if (dentry == s->root_dentry && mnt == s->root_mnt)
+		return 1;
 	parent = BPF_CORE_READ(dentry, d_parent);
 	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 	if (dentry == mnt_root || dentry == parent) {
@@ -84,11 +88,12 @@ static long path_emit(__u32 i, void *ctx)
 	return 0;
 }
 
-/* Writes the path of (dentry, vfsmnt) into dst, which must have VIGIL_PATH_MAX bytes.
+/* Writes the path of (dentry, vfsmnt) as seen from root (the task's fs->root) into dst, which
+ * must have VIGIL_PATH_MAX bytes.
  * Returns the length written (no NUL counted) and sets *truncated when components were
  * dropped; returns a negative value when no scratch memory was available. */
-static __always_inline long write_path(struct dentry *dentry, struct vfsmount *vfsmnt, char *dst,
-				       int *truncated)
+static __always_inline long write_path(struct dentry *dentry, struct vfsmount *vfsmnt,
+				       struct path *root, char *dst, int *truncated)
 {
 	__u32 zero = 0, len;
 	struct path_scratch *s = bpf_map_lookup_elem(&path_heap, &zero);
@@ -100,6 +105,8 @@ static __always_inline long write_path(struct dentry *dentry, struct vfsmount *v
 	}
 	s->dentry = dentry;
 	s->mnt = container_of(vfsmnt, struct mount, mnt);
+	s->root_dentry = BPF_CORE_READ(root, dentry);
+	s->root_mnt = container_of(BPF_CORE_READ(root, mnt), struct mount, mnt);
 	s->n = 0;
 	s->off = 0;
 	s->truncated = 0;

@@ -86,6 +86,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 	struct execve_map_value *old, nv = {};
 	struct mm_struct *mm;
 	struct file *exe;
+	struct path *root;
 	__u64 arg_start, arg_end, len, off;
 	long r;
 	int trunc = 0;
@@ -118,7 +119,8 @@ static __always_inline int handle_exec(struct task_struct *task)
 	/* binary: the file now mapped as the executable */
 	mm = BPF_CORE_READ(task, mm);
 	exe = BPF_CORE_READ(mm, exe_file);
-	r = write_path(BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt), b->data, &trunc);
+	root = &BPF_CORE_READ(task, fs)->root;
+	r = write_path(BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt), root, b->data, &trunc);
 	if (r < 0)
 		return 0;
 	if (trunc)
@@ -143,7 +145,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 	off = bounded(off + len, 8191);
 
 	/* cwd */
-	r = write_path(BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt),
+	r = write_path(BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), root,
 		       b->data + bounded(off, 8191), &trunc);
 	if (r < 0) {
 		b->hdr.flags |= VIGIL_EXEC_FLAG_ERROR_CWD;

@@ -53,7 +53,7 @@ class FeatureProbeKernelTest {
             assertFalse(r.supported(Feature.KPROBE), table);
             assertEquals("no kprobe PMU: ENOENT at attach", r.reason(Feature.KPROBE), table);
         }
-        assertTrue(ms < 1000, "probing took " + ms + " ms, should be well under a second");
+        // the probe's duration is printed above, not asserted: timing belongs in bench/
 
         // nothing left behind: this JVM's temporary cgroup is gone (other processes may be probing now),
         // and so are those of processes that died mid-probe
