@@ -5,7 +5,7 @@
 #
 # Env: VIGIL_VM_KERNELS (default: "6.1.0-56-amd64 6.12.117+deb12-amd64"),
 #      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 600).
-set -euo pipefail
+set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kernels=${VIGIL_VM_KERNELS:-"6.1.0-56-amd64 6.12.117+deb12-amd64"}
@@ -14,29 +14,35 @@ timeout=${VIGIL_VM_TIMEOUT:-600}
 junit_version=1.14.1
 
 cd "$root"
-"$here/fetch-kernels.sh" $kernels
+"$here/fetch-kernels.sh" $kernels || exit 1
 
 # Everything the guest needs is on the host's filesystem, shared read-only: the built classes
 # and the test classpath from the local Maven repository.
 work=$root/target/vm-tests
 mkdir -p "$work"
-mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/agent.cp"
+mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/agent.cp" || exit 1
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_version \
-  -DoutputDirectory="$work" -Dmdep.stripVersion=true
+  -DoutputDirectory="$work" -Dmdep.stripVersion=true || exit 1
 cp="$root/agent/target/test-classes:$root/agent/target/classes:$root/kprobe-bpf/target/test-classes:$root/kprobe-bpf/target/classes:$(cat "$work/agent.cp")"
 
 fail=0
+counts=$work/counts   # "passed failed" per run, summed by bin/test
+: > "$counts"
 for k in $kernels; do
   for b in $backends; do
     echo "== kernel tests on $k, backend $b ==" >&2
+    log=$work/run-$k-$b.log
     if ! "$here/run-in-vm.sh" "$k" --timeout "$timeout" -- \
         java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dvigil.test.backend="$b" -Dvigil.test.vm=true \
         -jar "$work/junit-platform-console-standalone.jar" execute \
         --class-path "$cp" --scan-class-path "$root/agent/target/test-classes:$root/kprobe-bpf/target/test-classes" \
-        --include-tag kernel --exclude-tag host-only --details=summary --disable-banner; then
+        --include-tag kernel --exclude-tag host-only --details=summary --disable-banner 2>&1 | tee "$log"; then
       echo "!! kernel tests FAILED on $k with backend $b" >&2
       fail=1
     fi
+    ok=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$log" | tail -1)
+    bad=$(sed -n 's/^\[ *\([0-9]*\) tests failed.*/\1/p' "$log" | tail -1)
+    echo "${ok:-0} ${bad:-1}" >> "$counts"
   done
 done
 exit $fail
