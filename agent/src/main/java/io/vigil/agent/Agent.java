@@ -80,7 +80,7 @@ public final class Agent implements AutoCloseable {
             backend = io.vigil.bpf.FeatureProbe.run().choose();
             source = String.format(Locale.ROOT, "chosen by the feature probe in %d ms", (System.nanoTime() - t0) / 1_000_000);
         }
-        log.info("attach backend: {} ({})", backend, source);
+        log.info("attach backend: {} ({})", backend.displayName(), source);
         LoadedSensors sensors = new SensorLoader(BaseSensors.SHARED_MAPS).load(BaseSensors.ALL, backend);
         Agent agent = null;
         try {
@@ -127,14 +127,14 @@ public final class Agent implements AutoCloseable {
         s.put("pid", ProcessHandle.current().pid());
         s.put("node_name", config.nodeName());
         s.put("uptime_seconds", (System.nanoTime() - startedNanos) / 1_000_000_000L);
-        s.put("backend", backend.toString().toLowerCase(Locale.ROOT));
+        s.put("backend", backend.displayName());
         s.put("backend_source", backendSource);
         ArrayNode list = s.putArray("sensors");
         for (AttachedSensor a : sensors.attached()) {
             ObjectNode n = list.addObject();
             n.put("sensor", a.sensor());
             n.put("program", a.program());
-            n.put("backend", a.backend().toString().toLowerCase(Locale.ROOT));
+            n.put("backend", a.backend().displayName());
             n.put("fallback", a.fallbackReason());
         }
         ObjectNode k = s.putObject("kernel");

@@ -15,7 +15,7 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeReport report = FeatureProbe.run();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.print(report.toTable());
-        System.out.printf("backend: %s (probed in %d ms)%n", report.choose().toString().toLowerCase(), ms);
+        System.out.printf("backend: %s (probed in %d ms)%n", report.choose().displayName(), ms);
         return 0;
     }
 }

@@ -52,7 +52,7 @@ public final class SensorLoader {
                 links.add(l.link);
                 Backend used = fallback == null ? backend : Backend.TRACEPOINT;
                 attached.add(new AttachedSensor(spec.name(), program, used, fallback));
-                log.info("sensor {} attached: program {} ({})", spec.name(), program, used);
+                log.info("sensor {} attached: program {} ({})", spec.name(), program, used.displayName());
             }
             ok = true;
             return new LoadedSensors(attached, shared, links, objects);

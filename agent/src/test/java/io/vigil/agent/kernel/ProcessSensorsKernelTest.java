@@ -37,8 +37,12 @@ class ProcessSensorsKernelTest {
         sink = new CapturingSink();
         agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
                 List.of(sink));
-        KernelTestSupport.backend().ifPresent(b ->
-                assertEquals(b, agent.backend(), "the forced backend must be the one running"));
+        KernelTestSupport.backend().ifPresent(b -> {
+            assertEquals(b, agent.backend(), "the forced backend must be the one running");
+            // and every sensor runs its own variant for it: no silent fallback to tracepoints
+            agent.status().get("sensors").forEach(sensor ->
+                    assertTrue(sensor.get("fallback").isNull(), "sensor fell back: " + sensor));
+        });
     }
 
     @AfterAll
