@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds Vigil if needed and runs the benchmarks (bench/README.md). Each prints its own figures.
+#
+#   sudo bench/run.sh [all]                 ExecLoopBench, PipelineBench, then the JMH benchmark
+#   sudo bench/run.sh exec     [options]    ExecLoopBench  (--execs 2000 --rounds 5 --phases ... --json FILE --pin)
+#   sudo bench/run.sh pipeline [options]    PipelineBench  (--calls 2000000 --warmup-calls 2000000 --runs 1 ...)
+#        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
+#
+# The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
+# VIGIL_BENCH_JAVA_OPTS replaces them. VIGIL_BENCH_NO_BUILD=1 skips the build check.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+bench=$root/bench
+jar=$bench/target/vigil-bench-0.1.0-SNAPSHOT.jar
+cpfile=$bench/target/bench.classpath
+
+needs_build() {
+  [ -f "$jar" ] && [ -f "$cpfile" ] && [ -x "$bench/target/workloads/execloop" ] \
+    && [ -x "$bench/target/workloads/getppid_loop" ] || return 0
+  # any source or pom newer than the bench jar
+  [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root/agent/api/pom.xml" "$root/kprobe-bpf/src" \
+            "$root/agent/src/main" "$root/agent/api/src/main" "$root/exporters/src/main" "$bench/src" \
+            -newer "$jar" -type f -print -quit 2>/dev/null)" ]
+}
+
+case "${1:-}" in -h|--help|help) sed -n '2,10p' "$0"; exit 0 ;; esac
+
+if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
+  echo "== building (mvn -B -q install -DskipTests) ==" >&2
+  (cd "$root" && mvn -B -q install -DskipTests)
+fi
+
+java_bin=java
+[ -n "${JAVA_HOME:-}" ] && java_bin=$JAVA_HOME/bin/java
+# shellcheck disable=SC2206
+opts=(${VIGIL_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m})
+cp="$jar:$(cat "$cpfile")"
+jvm=("$java_bin" "${opts[@]}" -Dvigil.bench.workloads="$bench/target/workloads" -cp "$cp")
+
+need_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "bench/run.sh $1: loads BPF programs, run it as root (sudo)" >&2
+    exit 2
+  fi
+}
+
+what=${1:-all}
+[ $# -gt 0 ] && shift
+case "$what" in
+  exec)     need_root exec;     exec "${jvm[@]}" io.vigil.bench.ExecLoopBench "$@" ;;
+  pipeline) need_root pipeline; exec "${jvm[@]}" io.vigil.bench.PipelineBench "$@" ;;
+  jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
+  all)
+    need_root all
+    rc=0
+    echo "===== ExecLoopBench =====";         "${jvm[@]}" io.vigil.bench.ExecLoopBench || rc=1
+    echo; echo "===== PipelineBench =====";   "${jvm[@]}" io.vigil.bench.PipelineBench || rc=1
+    echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
+    exit $rc ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, jmh)" >&2; exit 2 ;;
+esac

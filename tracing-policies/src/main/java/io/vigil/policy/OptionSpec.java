@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.vigil.policy;
+
+import java.util.List;
+
+/** {@code spec.options[]}: a name and a string value, passed to the hooks. */
+public record OptionSpec(String name, String value) {
+
+    /** {@code enforce} or {@code monitor} (Tetragon's docs/concepts/tracing-policy/mode.md). */
+    public static final String POLICY_MODE = "policy-mode";
+    /** A boolean: attach kprobes one by one instead of through a kprobe_multi link. */
+    public static final String DISABLE_KPROBE_MULTI = "disable-kprobe-multi";
+    /** A boolean: attach uprobes one by one instead of through a uprobe_multi link. */
+    public static final String DISABLE_UPROBE_MULTI = "disable-uprobe-multi";
+
+    /** The option names Tetragon documents (docs/concepts/tracing-policy/options.md and mode.md). */
+    public static final List<String> KNOWN = List.of(POLICY_MODE, DISABLE_KPROBE_MULTI, DISABLE_UPROBE_MULTI);
+}
