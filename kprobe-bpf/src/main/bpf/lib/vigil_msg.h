@@ -14,6 +14,7 @@ enum vigil_msg_op {
 	VIGIL_MSG_OP_EXEC = 1,
 	VIGIL_MSG_OP_EXIT = 2,
 	VIGIL_MSG_OP_CLONE = 3,
+	VIGIL_MSG_OP_GENERIC = 4,  /* struct msg_generic (generic_abi.h): a policy hook fired */
 	VIGIL_MSG_OP_BENCH = 100,
 };
 
@@ -113,12 +114,13 @@ struct msg_bench {
 	__u64 seq;                      /* 24 */
 };                                  /* 32 */
 
-/* Per-process state kept in the kernel, keyed by tgid. 40 bytes. */
+/* Per-process state kept in the kernel, keyed by tgid. 48 bytes. */
 struct execve_map_value {
 	struct msg_execve_key key;      /*  0: current incarnation */
 	struct msg_execve_key pkey;     /* 16: parent's incarnation */
 	__u32 flags;                    /* 32 */
 	__u32 pad;                      /* 36 */
-};                                  /* 40 */
+	__u64 bin_bits;                 /* 40: matchBinaries filters its binary satisfies (generic_abi.h, bin_names) */
+};                                  /* 48 */
 
 #endif

@@ -83,7 +83,8 @@ public final class Layout {
         public static final int KEY = 0;
         public static final int PKEY = 16;
         public static final int FLAGS = 32;
-        public static final int SIZEOF = 40;
+        public static final int BIN_BITS = 40;
+        public static final int SIZEOF = 48;
         private ExecveMapValue() {}
     }
 }

@@ -5,6 +5,8 @@ public enum MsgOp {
     EXEC(1),
     EXIT(2),
     CLONE(3),
+    /** A policy hook fired: struct msg_generic (generic_abi.h, {@link GenericAbi.MsgGeneric}). */
+    GENERIC(4),
     BENCH(100);
 
     private final int code;
@@ -23,6 +25,7 @@ public enum MsgOp {
             case 1: return EXEC;
             case 2: return EXIT;
             case 3: return CLONE;
+            case 4: return GENERIC;
             case 100: return BENCH;
             default: return null;
         }

@@ -1,0 +1,363 @@
+package io.vigil.bpf.wire;
+
+/**
+ * The contract between a compiled tracing policy and the generic hook sensors. C side:
+ * kprobe-bpf/src/main/bpf/lib/generic_abi.h, which documents the semantics of every field.
+ * Every constant has the C side's explicit value; StructLayoutTest checks the offsets against BTF.
+ * Integers are little-endian, as the host.
+ */
+public final class GenericAbi {
+    private GenericAbi() {}
+
+    public static final int MAX_ARGS = 5;
+    public static final int MAX_SELECTORS = 5;
+    public static final int MAX_FILTERS = 5;
+    public static final int MAX_VALUES = 4;
+    public static final int MAX_PIDS = 4;
+    public static final int MAX_NS = 10;
+    public static final int MAX_NS_VALUES = 4;
+    /** Bytes of a string compared by Equal and Prefix; Equal values use at most STR_KEY - 1. */
+    public static final int STR_KEY = 256;
+    public static final int POSTFIX_KEY = 128;
+    public static final int ARG_BYTES = 4096;
+    public static final int SLOT_RETURN = 5;
+    public static final int BIN_MAX_BITS = 64;
+
+    /** enum vigil_gen_type */
+    public static final class ArgType {
+        public static final int NONE = 0;
+        public static final int S32 = 1;
+        public static final int U32 = 2;
+        public static final int S64 = 3;
+        public static final int U64 = 4;
+        public static final int SIZE_T = 5;
+        public static final int S8 = 6;
+        public static final int U8 = 7;
+        public static final int S16 = 8;
+        public static final int U16 = 9;
+        public static final int STRING = 10;
+        public static final int CHAR_BUF = 11;
+        public static final int FD = 12;
+        public static final int FILE = 13;
+        public static final int PATH = 14;
+        public static final int LINUX_BINPRM = 15;
+        public static final int SOCK = 16;
+        public static final int SOCKET = 17;
+        public static final int SKB = 18;
+        public static final int SOCKADDR = 19;
+        public static final int CRED = 20;
+        public static final int CAP = 21;
+        public static final int CAP_SET = 22;
+        public static final int NOP = 23;
+        private ArgType() {}
+    }
+
+    /** enum vigil_gen_arg_flags */
+    public static final class ArgFlag {
+        public static final int USER = 0x01;
+        public static final int RETURN_COPY = 0x02;
+        public static final int MAX_DATA = 0x04;
+        public static final int SIZE_RETURN = 0x08;
+        private ArgFlag() {}
+    }
+
+    /** enum vigil_gen_op */
+    public static final class Op {
+        public static final int EQ = 1;
+        public static final int NEQ = 2;
+        public static final int PREFIX = 3;
+        public static final int NOT_PREFIX = 4;
+        public static final int POSTFIX = 5;
+        public static final int NOT_POSTFIX = 6;
+        public static final int GT = 7;
+        public static final int LT = 8;
+        public static final int MASK = 9;
+        public static final int IN_SET = 10;
+        public static final int NOT_IN_SET = 11;
+        public static final int SADDR = 12;
+        public static final int NOT_SADDR = 13;
+        public static final int DADDR = 14;
+        public static final int NOT_DADDR = 15;
+        public static final int SPORT = 16;
+        public static final int NOT_SPORT = 17;
+        public static final int DPORT = 18;
+        public static final int NOT_DPORT = 19;
+        public static final int SPORT_PRIV = 20;
+        public static final int NOT_SPORT_PRIV = 21;
+        public static final int DPORT_PRIV = 22;
+        public static final int NOT_DPORT_PRIV = 23;
+        public static final int PROTOCOL = 24;
+        public static final int FAMILY = 25;
+        public static final int STATE = 26;
+        public static final int IN_RANGE = 27;
+        public static final int NOT_IN_RANGE = 28;
+        private Op() {}
+    }
+
+    /** enum vigil_gen_ns_type */
+    public static final class NsType {
+        public static final int UTS = 0;
+        public static final int IPC = 1;
+        public static final int MNT = 2;
+        public static final int PID = 3;
+        public static final int PID_FOR_CHILDREN = 4;
+        public static final int NET = 5;
+        public static final int TIME = 6;
+        public static final int TIME_FOR_CHILDREN = 7;
+        public static final int CGROUP = 8;
+        public static final int USER = 9;
+        private NsType() {}
+    }
+
+    /** enum vigil_gen_set_op */
+    public static final class SetOp {
+        public static final int NONE = 0;
+        public static final int IN = 1;
+        public static final int NOT_IN = 2;
+        private SetOp() {}
+    }
+
+    /** enum vigil_gen_pid_flags */
+    public static final class PidFlag {
+        public static final int FOLLOW_FORKS = 0x01;
+        public static final int NAMESPACE = 0x02;
+        private PidFlag() {}
+    }
+
+    /** enum vigil_gen_cap_type */
+    public static final class CapType {
+        public static final int EFFECTIVE = 0;
+        public static final int INHERITABLE = 1;
+        public static final int PERMITTED = 2;
+        private CapType() {}
+    }
+
+    /** enum vigil_gen_action (bits) */
+    public static final class Action {
+        public static final int POST = 0x01;
+        public static final int NOPOST = 0x02;
+        public static final int SIGKILL = 0x04;
+        public static final int OVERRIDE = 0x08;
+        public static final int SIGNAL = 0x10;
+        public static final int NOTIFY_ENFORCER = 0x20;
+        private Action() {}
+    }
+
+    /** enum vigil_gen_rate_scope */
+    public static final class RateScope {
+        public static final int THREAD = 0;
+        public static final int PROCESS = 1;
+        public static final int GLOBAL = 2;
+        private RateScope() {}
+    }
+
+    /** enum vigil_gen_hook_flags */
+    public static final class HookFlag {
+        public static final int RETURN = 0x01;
+        public static final int SYSCALL_WRAPPER = 0x02;
+        public static final int MONITOR = 0x04;
+        public static final int SYSCALL_TP = 0x08;
+        private HookFlag() {}
+    }
+
+    /** enum vigil_gen_msg_flags */
+    public static final class MsgFlag {
+        public static final int RETURN = 0x01;
+        public static final int MONITORED = 0x02;
+        private MsgFlag() {}
+    }
+
+    /** enum vigil_gen_arg_msg_flags */
+    public static final class ArgMsgFlag {
+        public static final int TRUNCATED = 0x01;
+        public static final int ERROR = 0x02;
+        private ArgMsgFlag() {}
+    }
+
+    /** struct gen_arg */
+    public static final class Arg {
+        public static final int TYPE = 0;
+        public static final int FLAGS = 1;
+        public static final int SRC = 2;
+        public static final int SIZE_SRC = 3;
+        public static final int CTX_OFF = 4;
+        public static final int SIZE_CTX_OFF = 6;
+        public static final int CTX_SIZE = 8;
+        public static final int SIZE_CTX_SIZE = 9;
+        public static final int SIZEOF = 12;
+        private Arg() {}
+    }
+
+    /** struct gen_filter */
+    public static final class Filter {
+        public static final int SLOT = 0;
+        public static final int OP = 1;
+        public static final int NVALS = 2;
+        public static final int SET_ID = 4;
+        public static final int VALS = 8;
+        public static final int SIZEOF = 40;
+        private Filter() {}
+    }
+
+    /** struct gen_ns_filter */
+    public static final class NsFilter {
+        public static final int TYPE = 0;
+        public static final int OP = 1;
+        public static final int NVALS = 2;
+        public static final int VALS = 4;
+        public static final int SIZEOF = 24;
+        private NsFilter() {}
+    }
+
+    /** struct gen_selector */
+    public static final class Selector {
+        public static final int NFILTERS = 0;
+        public static final int BIN_OP = 1;
+        public static final int BIN_BIT = 2;
+        public static final int PBIN_OP = 3;
+        public static final int PBIN_BIT = 4;
+        public static final int PID_OP = 5;
+        public static final int PID_FLAGS = 6;
+        public static final int NPIDS = 7;
+        public static final int PIDS = 8;
+        public static final int CAP_OP = 24;
+        public static final int CAP_TYPE = 25;
+        public static final int CAP_NS = 26;
+        public static final int NNS = 27;
+        public static final int RATE_SCOPE = 28;
+        public static final int CAP_MASK = 32;
+        public static final int ACTIONS = 40;
+        public static final int ARG_ERROR = 44;
+        public static final int ARG_SIG = 48;
+        public static final int RATE_NS = 56;
+        public static final int NS = 64;
+        public static final int FILTERS = 304;
+        public static final int SIZEOF = 504;
+        private Selector() {}
+    }
+
+    /** struct gen_config, the single value of a generic object's gen_config map */
+    public static final class Config {
+        public static final int HOOK_ID = 0;
+        public static final int FLAGS = 4;
+        public static final int NARGS = 8;
+        public static final int NSELECTORS = 9;
+        public static final int RET_TYPE = 10;
+        public static final int RET_CTX_OFF = 12;
+        public static final int ARGS = 16;
+        public static final int SEL = 80;
+        public static final int SIZEOF = 2600;
+        private Config() {}
+    }
+
+    /** struct gen_str_key (gen_str_eq) */
+    public static final class StrKey {
+        public static final int SET_ID = 0;
+        public static final int LEN = 4;
+        public static final int STR = 8;
+        public static final int SIZEOF = 264;
+        private StrKey() {}
+    }
+
+    /** struct gen_lpm_str_key (gen_prefix, gen_postfix) */
+    public static final class LpmStrKey {
+        public static final int PREFIXLEN = 0;
+        public static final int SET_ID = 4;
+        public static final int STR = 8;
+        public static final int SIZEOF = 264;
+        private LpmStrKey() {}
+    }
+
+    /** struct gen_int_key (gen_int_set) */
+    public static final class IntKey {
+        public static final int SET_ID = 0;
+        public static final int VAL = 8;
+        public static final int SIZEOF = 16;
+        private IntKey() {}
+    }
+
+    /** struct gen_addr4_key (gen_addr4) */
+    public static final class Addr4Key {
+        public static final int PREFIXLEN = 0;
+        public static final int SET_ID = 4;
+        public static final int ADDR = 8;
+        public static final int SIZEOF = 12;
+        private Addr4Key() {}
+    }
+
+    /** struct gen_addr6_key (gen_addr6) */
+    public static final class Addr6Key {
+        public static final int PREFIXLEN = 0;
+        public static final int SET_ID = 4;
+        public static final int ADDR = 8;
+        public static final int SIZEOF = 24;
+        private Addr6Key() {}
+    }
+
+    /** struct bin_path_key (bin_names) */
+    public static final class BinPathKey {
+        public static final int PATH = 0;
+        public static final int SIZEOF = 256;
+        private BinPathKey() {}
+    }
+
+    /** struct bin_lpm_key (bin_prefix, bin_postfix) */
+    public static final class BinLpmKey {
+        public static final int PREFIXLEN = 0;
+        public static final int PATH = 4;
+        public static final int SIZEOF = 260;
+        private BinLpmKey() {}
+    }
+
+    /** struct msg_sockaddr */
+    public static final class Sockaddr {
+        public static final int FAMILY = 0;
+        public static final int TYPE = 2;
+        public static final int PROTOCOL = 4;
+        public static final int STATE = 6;
+        public static final int SPORT = 8;
+        public static final int DPORT = 10;
+        public static final int SADDR = 16;
+        public static final int DADDR = 32;
+        public static final int SIZEOF = 48;
+        private Sockaddr() {}
+    }
+
+    /** struct msg_gen_cred */
+    public static final class GenCred {
+        public static final int UID = 0;
+        public static final int GID = 4;
+        public static final int SUID = 8;
+        public static final int SGID = 12;
+        public static final int EUID = 16;
+        public static final int EGID = 20;
+        public static final int FSUID = 24;
+        public static final int FSGID = 28;
+        public static final int CAP_EFFECTIVE = 32;
+        public static final int CAP_PERMITTED = 40;
+        public static final int SIZEOF = 48;
+        private GenCred() {}
+    }
+
+    /** struct msg_generic, followed by nargs (struct msg_gen_arg + len bytes) */
+    public static final class MsgGeneric {
+        public static final int PROCESS = 16;
+        public static final int TID = 32;
+        public static final int HOOK_ID = 36;
+        public static final int RET = 40;
+        public static final int SELECTOR = 48;
+        public static final int NARGS = 49;
+        public static final int FLAGS = 50;
+        public static final int ACTIONS = 52;
+        public static final int SIZEOF = 56;
+        private MsgGeneric() {}
+    }
+
+    /** struct msg_gen_arg */
+    public static final class MsgArg {
+        public static final int LEN = 0;
+        public static final int FLAGS = 4;
+        public static final int SIZEOF = 8;
+        private MsgArg() {}
+    }
+}
