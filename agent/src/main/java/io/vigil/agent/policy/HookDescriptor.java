@@ -1,0 +1,56 @@
+package io.vigil.agent.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the event side needs to turn a msg_generic of one hook into a Tetragon-shaped event.
+ * Made by the policy compiler with the hook's image; looked up by {@code hookId}.
+ *
+ * @param hookId       echoed by the kernel in msg_generic.hook_id; unique among loaded hooks
+ * @param policyName   metadata.name
+ * @param namespace    metadata.namespace of a TracingPolicyNamespaced
+ * @param kind         which event the hook emits
+ * @param functionName Tetragon's function_name (kprobes: the call, e.g. "__x64_sys_openat" for a
+ *                     syscall on x86_64; LSM: the hook; tracepoints: empty)
+ * @param subsystem    tracepoints: subsystem ("syscalls"); empty otherwise
+ * @param event        tracepoints: event ("sys_enter_openat"); empty otherwise
+ * @param args         the hook's args[] in order, as msg_generic carries them
+ * @param returnArg    the return value's description, when the hook reports it
+ * @param message      copied into every event
+ * @param tags         copied into every event
+ */
+public record HookDescriptor(
+        int hookId,
+        String policyName,
+        Optional<String> namespace,
+        Kind kind,
+        String functionName,
+        String subsystem,
+        String event,
+        List<ArgDescriptor> args,
+        Optional<ArgDescriptor> returnArg,
+        Optional<String> message,
+        List<String> tags) {
+
+    public HookDescriptor {
+        args = List.copyOf(args);
+        tags = List.copyOf(tags);
+    }
+
+    public enum Kind {
+        /** process_kprobe */
+        KPROBE,
+        /** process_tracepoint */
+        TRACEPOINT,
+        /** process_lsm */
+        LSM
+    }
+
+    /**
+     * @param abiType      GenericAbi.ArgType: how the kernel sent the value
+     * @param tetragonType the policy's spelling ("int", "file", "char_buf" ...): picks the JSON field
+     * @param label        args[].label
+     */
+    public record ArgDescriptor(int abiType, String tetragonType, Optional<String> label) {}
+}
