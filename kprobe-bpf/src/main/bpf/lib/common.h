@@ -31,6 +31,10 @@ struct {
  * before the pointer arithmetic that uses it. */
 #define bounded(x, mask) ({ __u64 __v = (x); asm volatile("%0 &= " #mask : "+r"(__v)); __v; })
 
+/* min(x, max) with the comparison on the register the caller then uses, so that the verifier
+ * sees the bound (a plain ternary may be compiled into a form it cannot follow). */
+#define clamp_max(x, max) ({ __u64 __c = (x); if (__c > (max)) __c = (max); asm volatile("" : "+r"(__c)); __c; })
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&vigil_stats, &idx);
