@@ -355,6 +355,7 @@ static long gen_read_arg(__u32 idx, void *ctx)
 	barrier_var(i);   /* one 64-bit register for the check and the uses (see gen_try_selector) */
 	if (!h || !cfg || i >= VIGIL_GEN_MAX_ARGS || i >= cfg->nargs)
 		return 1;
+	i = index_max(i, VIGIL_GEN_MAX_ARGS - 1);
 	off = h->st.off;
 	if (off > GEN_OFF_MAX) {
 		stat_inc(VIGIL_STAT_GEN_TRUNCATED);

@@ -37,7 +37,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 		bpf_loop(VIGIL_GEN_MAX_SELECTORS, gen_try_selector, NULL, 0);
 		if (h->st.matched >= VIGIL_GEN_MAX_SELECTORS)
 			return 0;   /* selectors, none matched: nothing to post */
-		s = &cfg->sel[h->st.matched];
+		s = &cfg->sel[index_max(h->st.matched, VIGIL_GEN_MAX_SELECTORS - 1)];
 		actions = s->actions;
 		if (actions & VIGIL_GEN_ACT_NOPOST)
 			return 0;

@@ -348,6 +348,7 @@ static __always_inline int gen_match_filter(struct gen_heap *h, struct gen_confi
 		barrier_var(slot);
 		if (slot >= VIGIL_GEN_MAX_ARGS || slot >= h->hdr.nargs)
 			return 0;
+		slot = index_max(slot, VIGIL_GEN_MAX_ARGS - 1);
 		type = cfg->args[slot].type;
 		if (h->st.aerr[slot])
 			hit = 0;
@@ -374,6 +375,7 @@ static long gen_try_selector(__u32 idx, void *ctx)
 	barrier_var(i);
 	if (!h || !cfg || i >= VIGIL_GEN_MAX_SELECTORS || i >= cfg->nselectors)
 		return 1;
+	i = index_max(i, VIGIL_GEN_MAX_SELECTORS - 1);
 	s = &cfg->sel[i];
 	if (!gen_match_process(s))
 		return 0;
