@@ -8,6 +8,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "vigil_msg.h"
+#include "generic_abi.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -26,6 +27,23 @@ struct vigil_wire_structs {
 	struct msg_exit exit;
 	struct msg_bench bench;
 	struct execve_map_value execve_map_value;
+	/* generic_abi.h <-> io.vigil.bpf.wire.GenericAbi */
+	struct gen_arg gen_arg;
+	struct gen_filter gen_filter;
+	struct gen_ns_filter gen_ns_filter;
+	struct gen_selector gen_selector;
+	struct gen_config gen_config;
+	struct gen_str_key gen_str_key;
+	struct gen_lpm_str_key gen_lpm_str_key;
+	struct gen_int_key gen_int_key;
+	struct gen_addr4_key gen_addr4_key;
+	struct gen_addr6_key gen_addr6_key;
+	struct bin_path_key bin_path_key;
+	struct bin_lpm_key bin_lpm_key;
+	struct msg_sockaddr msg_sockaddr;
+	struct msg_gen_cred msg_gen_cred;
+	struct msg_generic msg_generic;
+	struct msg_gen_arg msg_gen_arg;
 };
 
 __attribute__((noinline)) int vigil_wire_btf(struct vigil_wire_structs *s)

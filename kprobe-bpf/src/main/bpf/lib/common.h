@@ -31,6 +31,15 @@ struct {
  * before the pointer arithmetic that uses it. */
 #define bounded(x, mask) ({ __u64 __v = (x); asm volatile("%0 &= " #mask : "+r"(__v)); __v; })
 
+/* min(x, max) with the comparison on the register the caller then uses, so that the verifier
+ * sees the bound (a plain ternary may be compiled into a form it cannot follow). */
+#define clamp_max(x, max) ({ __u64 __c = (x); if (__c > (max)) __c = (max); asm volatile("" : "+r"(__c)); __c; })
+
+/* An index already checked against max, clamped again in the register that is used: older
+ * verifiers (6.1) lose a bound checked on one copy of a spilled value when another copy is
+ * used. Never changes a value that passed the check. */
+#define index_max(x, max) ({ __u64 __i = (x); asm volatile("if %0 <= %1 goto +1; %0 = %1" : "+r"(__i) : "i"(max)); __i; })
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&vigil_stats, &idx);

@@ -24,7 +24,8 @@
 #define VIGIL_GEN_MAX_PIDS 4         /* values of one matchPIDs */
 #define VIGIL_GEN_MAX_NS 10          /* matchNamespaces filters of one selector */
 #define VIGIL_GEN_MAX_NS_VALUES 4    /* values of one matchNamespaces filter */
-#define VIGIL_GEN_STR_KEY 256        /* bytes of a string compared by Equal and Prefix (NUL excluded: 255 usable for Equal) */
+#define VIGIL_GEN_STR_KEY 256        /* bytes of a string compared by Equal (NUL excluded: 255 usable) */
+#define VIGIL_GEN_PREFIX_KEY 252     /* leading bytes compared by Prefix (an LPM key holds 256 bytes after prefixlen, set_id takes 4) */
 #define VIGIL_GEN_POSTFIX_KEY 128    /* trailing bytes compared by Postfix */
 #define VIGIL_GEN_ARG_BYTES 4096     /* bytes of one string/char_buf/path argument in an event */
 #define VIGIL_GEN_SLOT_RETURN 5      /* gen_filter.slot of a matchReturnArgs filter: the return value */
@@ -238,10 +239,10 @@ struct gen_str_key {                 /* gen_str_eq (hash): exact strings. 264 by
 	__u32 len;                       /* bytes used in str; the rest is zero */
 	char str[VIGIL_GEN_STR_KEY];
 };
-struct gen_lpm_str_key {             /* gen_prefix, gen_postfix (LPM trie). 264 bytes */
+struct gen_lpm_str_key {             /* gen_prefix, gen_postfix (LPM trie). 260 bytes */
 	__u32 prefixlen;                 /* bits: 32 (set_id) + 8 * bytes of the stored prefix */
 	__u32 set_id;
-	char str[VIGIL_GEN_STR_KEY];     /* gen_postfix: the string reversed */
+	char str[VIGIL_GEN_PREFIX_KEY];  /* gen_postfix: the string reversed. The kernel caps LPM data at 256 bytes */
 };
 struct gen_int_key {                 /* gen_int_set (hash): InMap values, ports. 16 bytes */
 	__u32 set_id;

@@ -11,17 +11,10 @@
 
 #include "common.h"
 #include "path.h"
+#include "execve_map.h"
+#include "binaries.h"
 
-#define VIGIL_EXECVE_MAP_ENTRIES 65536
-#define VIGIL_NSEC_PER_TICK 10000000ULL /* USER_HZ is 100 on every Linux ABI we support */
 #define VIGIL_PF_KTHREAD 0x00200000     /* include/linux/sched.h: kernel threads are not processes */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VIGIL_EXECVE_MAP_ENTRIES);
-	__type(key, __u32);
-	__type(value, struct execve_map_value);
-} execve_map SEC(".maps");
 
 /* Scratch for one exec record: the header, then binary, argv and cwd back to back. The
  * slack after each section lets the verifier bound the masked offsets. */
@@ -38,17 +31,9 @@ struct {
 	__type(value, struct exec_buf);
 } exec_heap SEC(".maps");
 
-static __always_inline __u64 guessed_ktime(struct task_struct *task)
-{
-	__u64 boot = 0;
-
-	if (bpf_core_field_exists(task->start_boottime))
-		boot = BPF_CORE_READ(task, start_boottime);
-	return boot / VIGIL_NSEC_PER_TICK * VIGIL_NSEC_PER_TICK;
-}
-
 /* The current key of a parent thread group, or the key /proc would have given it. */
-static __always_inline void parent_key_of(struct task_struct *task, struct msg_execve_key *key, __u32 *flags)
+static __always_inline void parent_key_of(struct task_struct *task, struct msg_execve_key *key, __u32 *flags,
+					  __u64 *bin_bits)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct execve_map_value *v = bpf_map_lookup_elem(&execve_map, &tgid);
@@ -56,6 +41,7 @@ static __always_inline void parent_key_of(struct task_struct *task, struct msg_e
 	if (v) {
 		key->pid = v->key.pid;
 		key->ktime = v->key.ktime;
+		*bin_bits = v->bin_bits;
 		return;
 	}
 	key->pid = tgid;
@@ -84,6 +70,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 	__u32 zero = 0, tgid = BPF_CORE_READ(task, tgid);
 	struct exec_buf *b = bpf_map_lookup_elem(&exec_heap, &zero);
 	struct execve_map_value *old, nv = {};
+	__u64 old_bits = 0;
 	struct mm_struct *mm;
 	struct file *exe;
 	struct path *root;
@@ -112,8 +99,10 @@ static __always_inline int handle_exec(struct task_struct *task)
 	if (old) {
 		b->hdr.parent = old->pkey;
 		b->hdr.flags |= old->flags & VIGIL_EXEC_FLAG_PARENT_GUESSED;
+		old_bits = old->bin_bits;
 	} else {
-		parent_key_of(BPF_CORE_READ(task, real_parent), &b->hdr.parent, &b->hdr.flags);
+		/* not forked under our eyes: the parent's bits stand for the old image's */
+		parent_key_of(BPF_CORE_READ(task, real_parent), &b->hdr.parent, &b->hdr.flags, &old_bits);
 	}
 
 	/* binary: the file now mapped as the executable */
@@ -127,6 +116,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 		b->hdr.flags |= VIGIL_EXEC_FLAG_TRUNC_PATH;
 	off = bounded(r, 4095);
 	b->hdr.binary_len = off;
+	nv.bin_bits = exec_bin_bits(b->data, off, old_bits);
 
 	/* argv, NUL-separated, as the new image sees it */
 	arg_start = BPF_CORE_READ(mm, arg_start);
@@ -181,7 +171,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	if (BPF_CORE_READ(child, flags) & VIGIL_PF_KTHREAD)
 		return 0;
 
-	parent_key_of(parent, &nv.pkey, &nv.flags);
+	parent_key_of(parent, &nv.pkey, &nv.flags, &nv.bin_bits); /* same binary as the parent */
 	nv.key.pid = tgid;
 	nv.key.ktime = bpf_ktime_get_boot_ns();
 	nv.flags |= VIGIL_EXEC_FLAG_CLONE;

@@ -37,6 +37,9 @@ enum vigil_stat_index {
 	VIGIL_STAT_EXECVE_MAP_FULL = 2,   /* execve_map insert failed */
 	VIGIL_STAT_PARENT_MISSING = 3,    /* parent not in execve_map */
 	VIGIL_STAT_HEAP_MISS = 4,         /* per-CPU scratch unavailable */
+	VIGIL_STAT_GEN_RATE_LIMITED = 5,  /* generic hook: a post suppressed by rateLimit */
+	VIGIL_STAT_GEN_NO_ENTRY = 6,      /* generic return hook: entry not stashed (stash full) or not found */
+	VIGIL_STAT_GEN_TRUNCATED = 7,     /* generic hook: arguments dropped, the event was full */
 	VIGIL_STAT_MAX = 8,
 };
 

@@ -128,6 +128,21 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the kernel function (fentry/fexit), BTF tracepoint (tp_btf) or LSM hook a program
+     * whose section names none attaches to. Before load only: the verifier checks against it.
+     */
+    public void setAttachTarget(String program, String target) {
+        Pointer p = programPtr(program);
+        if (loaded) {
+            throw new IllegalStateException(name + " is already loaded: set attach targets before load()");
+        }
+        int r = lib.bpf_program__set_attach_target(p, 0, target);
+        if (r < 0) {
+            throw new IllegalStateException("bpf_program__set_attach_target(" + program + ", " + target + "): " + Errno.describe(-r));
+        }
+    }
+
     public boolean autoload(String program) {
         return lib.bpf_program__autoload(programPtr(program)) != 0;
     }

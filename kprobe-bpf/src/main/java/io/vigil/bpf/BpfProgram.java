@@ -68,6 +68,39 @@ public final class BpfProgram {
         }
     }
 
+    /** Attaches to the tracepoint category/name (e.g. "syscalls", "sys_enter_openat"), whatever the section says. */
+    public BpfLink attachTracepoint(String category, String event) throws BpfException {
+        String section = checkLoaded();
+        Tracefs.ensureMounted();
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach_tracepoint(prog, category, event);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") to tracepoint " + category + "/"
+                        + event, e, e == Errno.ENOENT ? "no such tracepoint on this kernel" : Hints.hint(Hints.Phase.ATTACH, section, e),
+                        log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ tracepoint/" + category + "/" + event);
+        }
+    }
+
+    /** Attaches a kprobe (or, with retprobe, a kretprobe) program to a kernel function. */
+    public BpfLink attachKprobe(String function, boolean retprobe) throws BpfException {
+        String section = checkLoaded();
+        Tracefs.ensureMounted();
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach_kprobe(prog, retprobe, function);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") to "
+                        + (retprobe ? "kretprobe " : "kprobe ") + function, e,
+                        e == Errno.ENOENT ? "no such kernel function (or it is not traceable)" : Hints.hint(Hints.Phase.ATTACH, section, e),
+                        log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ " + (retprobe ? "kretprobe/" : "kprobe/") + function);
+        }
+    }
+
     /** Attaches a cgroup program (cgroup/connect4, cgroup_skb/egress, ...) to the cgroup open as cgroupFd (a BPF link). */
     public BpfLink attachCgroup(int cgroupFd) throws BpfException {
         String section = checkLoaded();

@@ -9,14 +9,14 @@ import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 
 /** Shared by the tests tagged "kernel": the root check, the expectations for this kernel, the sensors. */
-final class KernelTests {
+public final class KernelTests {
     /** The maps the sensors share by name (one events ring buffer, one process table, one set of counters). */
-    static final List<String> SHARED_MAPS = List.of("events", "execve_map", "vigil_stats");
+    public static final List<String> SHARED_MAPS = List.of("events", "execve_map", "vigil_stats");
 
     private KernelTests() {}
 
     /** Skips (loudly) only when `id -u` is not 0; CI runs as root, so there the kernel tests run. */
-    static void assumeRoot() {
+    public static void assumeRoot() {
         String uid;
         try {
             Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
@@ -52,12 +52,12 @@ final class KernelTests {
     }
 
     /** The base sensors loaded with their tracepoint variants, maps shared, attached. */
-    static final class Sensors implements AutoCloseable {
-        final List<BpfObject> objects = new ArrayList<>();
+    public static final class Sensors implements AutoCloseable {
+        public final List<BpfObject> objects = new ArrayList<>();
         final List<BpfLink> links = new ArrayList<>();
-        final java.util.Map<String, BpfMap> shared = new java.util.LinkedHashMap<>();
+        public final java.util.Map<String, BpfMap> shared = new java.util.LinkedHashMap<>();
 
-        static Sensors loadTracepoint(boolean attach) throws BpfException {
+        public static Sensors loadTracepoint(boolean attach) throws BpfException {
             Sensors s = new Sensors();
             try {
                 s.add("bpf_exec", "vigil_exec_tp", attach);
@@ -90,7 +90,7 @@ final class KernelTests {
             }
         }
 
-        BpfMap map(String name) {
+        public BpfMap map(String name) {
             return shared.get(name);
         }
 

@@ -85,6 +85,12 @@ public interface LibBpf {
 
     Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
 
+    Pointer bpf_program__attach_tracepoint(Pointer prog, String category, String name);
+
+    Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String function);
+
+    int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFuncName);
+
     int bpf_program__fd(Pointer prog);
 
     // --- links

@@ -16,8 +16,10 @@ public final class GenericAbi {
     public static final int MAX_PIDS = 4;
     public static final int MAX_NS = 10;
     public static final int MAX_NS_VALUES = 4;
-    /** Bytes of a string compared by Equal and Prefix; Equal values use at most STR_KEY - 1. */
+    /** Bytes of a string compared by Equal; Equal values use at most STR_KEY - 1. */
     public static final int STR_KEY = 256;
+    /** Leading bytes compared by Prefix (the kernel caps LPM trie data at 256 bytes, set_id takes 4). */
+    public static final int PREFIX_KEY = 252;
     public static final int POSTFIX_KEY = 128;
     public static final int ARG_BYTES = 4096;
     public static final int SLOT_RETURN = 5;
@@ -264,7 +266,7 @@ public final class GenericAbi {
         public static final int PREFIXLEN = 0;
         public static final int SET_ID = 4;
         public static final int STR = 8;
-        public static final int SIZEOF = 264;
+        public static final int SIZEOF = 260;
         private LpmStrKey() {}
     }
 

@@ -6,7 +6,13 @@ public enum StatIndex {
     RINGBUF_FULL(1),
     EXECVE_MAP_FULL(2),
     PARENT_MISSING(3),
-    HEAP_MISS(4);
+    HEAP_MISS(4),
+    /** a generic hook's post suppressed by its rateLimit */
+    GEN_RATE_LIMITED(5),
+    /** a generic return hook found no stashed entry (stash full, or attached mid-call) */
+    GEN_NO_ENTRY(6),
+    /** a generic hook's event was full: arguments dropped */
+    GEN_TRUNCATED(7);
 
     /** max_entries of vigil_stats (VIGIL_STAT_MAX). */
     public static final int MAX = 8;

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Generic hook sensor, tracepoint backend: one hook of a tracing policy (generic_abi.h) on a
+ * tracepoint chosen at attach time. A syscall hook (VIGIL_GEN_HOOK_SYSCALL_TP) attaches
+ * generic_tp_enter to syscalls/sys_enter_X and, with a return value, generic_tp_exit to
+ * syscalls/sys_exit_X; a `tracepoints:` hook attaches generic_tp_enter to its event.
+ *
+ *   generic_tp_enter: record fields at gen_arg.ctx_off -> gen_entry (generic_run.h)
+ *   generic_tp_exit:  ret at gen_config.ret_ctx_off    -> gen_return
+ */
+#include "lib/generic_run.h"
+
+/* A field of the tracepoint record. ctx offsets must be constants for direct access, so the
+ * record is read as memory. */
+static __always_inline __u64 tp_field(void *ctx, __u16 off, __u8 size)
+{
+	void *p = (void *)((long)ctx + off);
+	__u64 v = 0;
+
+	switch (size) {
+	case 1: { __u8 x = 0; bpf_probe_read_kernel(&x, 1, p); v = x; break; }
+	case 2: { __u16 x = 0; bpf_probe_read_kernel(&x, 2, p); v = x; break; }
+	case 4: { __u32 x = 0; bpf_probe_read_kernel(&x, 4, p); v = x; break; }
+	default: bpf_probe_read_kernel(&v, 8, p); break;
+	}
+	return v;
+}
+
+SEC("tracepoint")
+int generic_tp_enter(void *ctx)
+{
+	struct gen_heap *h = gen_heap_get();
+	struct gen_config *cfg = gen_config_get();
+
+	if (!h || !cfg) {
+		stat_inc(VIGIL_STAT_HEAP_MISS);
+		return 0;
+	}
+#pragma unroll
+	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
+		struct gen_arg *a = &cfg->args[i];
+
+		if (i >= cfg->nargs)
+			break;
+		h->st.in.raw[i] = tp_field(ctx, a->ctx_off, a->ctx_size);
+		h->st.in.size[i] = a->size_ctx_size ? tp_field(ctx, a->size_ctx_off, a->size_ctx_size) : 0;
+	}
+	return gen_entry(h, cfg);
+}
+
+SEC("tracepoint")
+int generic_tp_exit(void *ctx)
+{
+	struct gen_heap *h = gen_heap_get();
+	struct gen_config *cfg = gen_config_get();
+
+	if (!h || !cfg) {
+		stat_inc(VIGIL_STAT_HEAP_MISS);
+		return 0;
+	}
+	return gen_return(h, cfg, (__s64)tp_field(ctx, cfg->ret_ctx_off, 8));
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The backend-independent half of a generic hook (pipeline in generic.h): entry/return
+ * bookkeeping, argument reading, selectors, actions, the event. */
+#ifndef VIGIL_GENERIC_RUN_H
+#define VIGIL_GENERIC_RUN_H
+
+#include "generic.h"
+#include "selectors.h"
+
+static __always_inline void gen_process_key(__u32 tgid, struct msg_execve_key *key)
+{
+	struct execve_map_value *v = bpf_map_lookup_elem(&execve_map, &tgid);
+
+	if (v) {
+		key->pid = v->key.pid;
+		key->ktime = v->key.ktime;
+		return;
+	}
+	key->pid = tgid;
+	key->ktime = guessed_ktime((struct task_struct *)bpf_get_current_task());
+}
+
+/* In st: the captured call (and its return value when has_ret). Reads the arguments, picks the
+ * selector, posts the event unless the actions say otherwise. */
+static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct gen_selector *s = NULL;
+	__u32 actions = VIGIL_GEN_ACT_POST, size;
+
+	h->st.off = 0;
+	h->hdr.nargs = 0;
+	bpf_loop(VIGIL_GEN_MAX_ARGS, gen_read_arg, NULL, 0);
+
+	h->st.matched = 0xff;
+	if (cfg->nselectors) {
+		bpf_loop(VIGIL_GEN_MAX_SELECTORS, gen_try_selector, NULL, 0);
+		if (h->st.matched >= VIGIL_GEN_MAX_SELECTORS)
+			return 0;   /* selectors, none matched: nothing to post */
+		s = &cfg->sel[index_max(h->st.matched, VIGIL_GEN_MAX_SELECTORS - 1)];
+		actions = s->actions;
+		if (actions & VIGIL_GEN_ACT_NOPOST)
+			return 0;
+		if (!gen_rate_ok(s, h->st.matched)) {
+			stat_inc(VIGIL_STAT_GEN_RATE_LIMITED);
+			return 0;
+		}
+	}
+
+	h->hdr.common.op = VIGIL_MSG_OP_GENERIC;
+	h->hdr.common.pad0 = 0;
+	h->hdr.common.pad1 = 0;
+	h->hdr.common.ktime = bpf_ktime_get_boot_ns();
+	gen_process_key(pid_tgid >> 32, &h->hdr.process);
+	h->hdr.tid = (__u32)pid_tgid;
+	h->hdr.hook_id = cfg->hook_id;
+	h->hdr.ret = h->st.has_ret ? h->st.ret : 0;
+	h->hdr.selector = h->st.matched;
+	h->hdr.flags = h->st.has_ret ? VIGIL_GEN_MSG_RETURN : 0;
+	h->hdr.actions = actions;
+	size = sizeof(h->hdr) + clamp_max(h->st.off, GEN_DATA_BYTES);
+	h->hdr.common.size = size;
+	submit_event(&h->hdr, size);
+	return 0;
+}
+
+/* Entry of a call, raw values captured into st.in. */
+static __always_inline int gen_entry(struct gen_heap *h, struct gen_config *cfg)
+{
+	__u64 pid_tgid;
+
+	gen_capture_done(h, cfg);
+	if (cfg->flags & VIGIL_GEN_HOOK_RETURN) {
+		pid_tgid = bpf_get_current_pid_tgid();
+		if (bpf_map_update_elem(&gen_stash, &pid_tgid, &h->st.in, BPF_ANY))
+			stat_inc(VIGIL_STAT_GEN_NO_ENTRY);
+		return 0;
+	}
+	h->st.has_ret = 0;
+	return gen_run(h, cfg);
+}
+
+/* Return of a call: the entry's values back from the stash. */
+static __always_inline int gen_return(struct gen_heap *h, struct gen_config *cfg, __s64 ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct gen_stash *st = bpf_map_lookup_elem(&gen_stash, &pid_tgid);
+
+	if (!st) {
+		stat_inc(VIGIL_STAT_GEN_NO_ENTRY);
+		return 0;
+	}
+	h->st.in = *st;
+	bpf_map_delete_elem(&gen_stash, &pid_tgid);
+	h->st.ret = ret;
+	h->st.has_ret = 1;
+	return gen_run(h, cfg);
+}
+
+#endif

@@ -1,0 +1,91 @@
+package io.vigil.bpf.generic;
+
+import io.vigil.bpf.BpfException;
+import io.vigil.bpf.BpfLink;
+import io.vigil.bpf.BpfMap;
+import io.vigil.bpf.BpfObject;
+import io.vigil.bpf.wire.GenericAbi;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Loads one {@link HookImage} into the kernel: opens its generic object (resource
+ * bpf/NAME.bpf.o), makes it use the base sensors' maps (events, vigil_stats, execve_map: every
+ * map of the object whose name is in {@code sharedMaps}, as io.vigil.agent.sensors.SensorLoader
+ * shares maps by name), loads only the programs it attaches, writes gen_config[0] and the value
+ * maps, and only then attaches, so the hook never runs unconfigured.
+ */
+public final class GenericHookLoader {
+    private final Map<String, BpfMap> sharedMaps;
+
+    /** @param sharedMaps maps of the loaded base sensors by name (at least events, vigil_stats, execve_map) */
+    public GenericHookLoader(Map<String, BpfMap> sharedMaps) {
+        this.sharedMaps = Map.copyOf(sharedMaps);
+    }
+
+    /**
+     * @throws io.vigil.bpf.BpfLoadException when the verifier refuses a program (errno and log inside)
+     * @throws BpfException when a map write or an attach fails; nothing stays loaded then
+     */
+    public LoadedHook load(HookImage image) throws BpfException {
+        if (image.attachments().isEmpty()) {
+            throw new IllegalArgumentException("hook image of " + image.object() + " attaches nothing");
+        }
+        byte[] config = image.config();
+        if (config.length != GenericAbi.Config.SIZEOF) {
+            throw new IllegalArgumentException("gen_config must be " + GenericAbi.Config.SIZEOF + " bytes, not " + config.length);
+        }
+        BpfObject obj = BpfObject.openResource("/bpf/" + image.object() + ".bpf.o");
+        List<BpfLink> links = new ArrayList<>();
+        try {
+            Set<String> wanted = image.attachments().stream().map(HookImage.Attachment::program).collect(Collectors.toSet());
+            for (String p : obj.programNames()) {
+                obj.setAutoload(p, wanted.contains(p));
+            }
+            for (HookImage.Attachment a : image.attachments()) {
+                switch (a.kind()) {
+                    case FENTRY, FEXIT, TP_BTF, LSM -> obj.setAttachTarget(a.program(), a.target());
+                    default -> { }
+                }
+            }
+            for (Map.Entry<String, BpfMap> m : sharedMaps.entrySet()) {
+                if (obj.hasMap(m.getKey())) {
+                    obj.reuseMap(m.getKey(), m.getValue().fd());
+                }
+            }
+            obj.load();
+            obj.map("gen_config").update(0, config);
+            for (HookImage.MapEntry e : image.entries()) {
+                obj.map(e.map()).update(e.key(), e.value());
+            }
+            for (HookImage.Attachment a : image.attachments()) {
+                links.add(attach(obj, a));
+            }
+            return new LoadedHook(image, obj, links);
+        } catch (BpfException | RuntimeException e) {
+            for (int i = links.size() - 1; i >= 0; i--) {
+                links.get(i).close();
+            }
+            obj.close();
+            throw e;
+        }
+    }
+
+    private static BpfLink attach(BpfObject obj, HookImage.Attachment a) throws BpfException {
+        return switch (a.kind()) {
+            case TRACEPOINT -> {
+                int slash = a.target().indexOf('/');
+                if (slash <= 0 || slash == a.target().length() - 1) {
+                    throw new IllegalArgumentException("tracepoint target must be category/event, not '" + a.target() + "'");
+                }
+                yield obj.program(a.program()).attachTracepoint(a.target().substring(0, slash), a.target().substring(slash + 1));
+            }
+            case KPROBE -> obj.program(a.program()).attachKprobe(a.target(), false);
+            case KRETPROBE -> obj.program(a.program()).attachKprobe(a.target(), true);
+            case FENTRY, FEXIT, TP_BTF, LSM -> obj.program(a.program()).attach();
+        };
+    }
+}
