@@ -45,14 +45,15 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_U16 = 9,
 	VIGIL_GEN_TYPE_STRING = 10,      /* NUL-terminated char * */
 	VIGIL_GEN_TYPE_CHAR_BUF = 11,    /* char * of size_src bytes (or the return value) */
-	VIGIL_GEN_TYPE_FD = 12,          /* int fd, resolved to its file's path in the kernel */
+	VIGIL_GEN_TYPE_FD = 12,          /* int fd, resolved to its file's path in the kernel (at entry for return hooks) */
 	VIGIL_GEN_TYPE_FILE = 13,        /* struct file * -> path */
 	VIGIL_GEN_TYPE_PATH = 14,        /* struct path * -> path */
 	VIGIL_GEN_TYPE_LINUX_BINPRM = 15,/* struct linux_binprm * -> bprm->file's path */
 	VIGIL_GEN_TYPE_SOCK = 16,        /* struct sock * -> struct msg_sockaddr */
 	VIGIL_GEN_TYPE_SOCKET = 17,      /* struct socket * -> its sk -> struct msg_sockaddr */
 	VIGIL_GEN_TYPE_SKB = 18,         /* struct sk_buff * -> struct msg_sockaddr (IP + L4 header) */
-	VIGIL_GEN_TYPE_SOCKADDR = 19,    /* struct sockaddr * (user memory for syscalls) -> msg_sockaddr */
+	VIGIL_GEN_TYPE_SOCKADDR = 19,    /* struct sockaddr * (user memory for syscalls) -> msg_sockaddr: its
+	                                  * one address in daddr/dport, which SAddr/SPort filters compare too */
 	VIGIL_GEN_TYPE_CRED = 20,        /* struct cred * -> struct msg_gen_cred */
 	VIGIL_GEN_TYPE_CAP = 21,         /* int capability number, sent as s32 */
 	VIGIL_GEN_TYPE_CAP_SET = 22,     /* kernel_cap_t / cap_* : u64 */
@@ -263,7 +264,10 @@ struct gen_addr6_key {               /* gen_addr6 (LPM trie). 24 bytes */
 /* Global, in the base exec sensor: which matchBinaries filters a binary path satisfies.
  * Value: u64 bit set over VIGIL_BIN_MAX_BITS bits, allocated by Java per matchBinaries filter.
  * bin_prefix/bin_postfix entries carry the union of the bits of every shorter stored prefix,
- * so the longest match answers for all. */
+ * so the longest match answers for all. Also there (lib/binaries.h): bin_follow (array[1], u64:
+ * followChildren bits, kept across exec) and bin_alloc (array[1], u64: every allocated bit; 0
+ * lets exec skip the lookups). A fork inherits the parent's bin_bits whole (same binary).
+ * Java: io.vigil.bpf.generic.BinaryTables. */
 struct bin_path_key {                /* bin_names (hash). 256 bytes, zero-padded */
 	char path[VIGIL_GEN_STR_KEY];
 };
