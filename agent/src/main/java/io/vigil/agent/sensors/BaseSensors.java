@@ -7,7 +7,8 @@ import java.util.Map;
 /** The process sensors every agent runs. Program names are those of kprobe-bpf/src/main/bpf/bpf_*.c. */
 public final class BaseSensors {
     /** Maps every base sensor declares and shares with the others (one fd each). */
-    public static final List<String> SHARED_MAPS = List.of("events", "vigil_stats", "execve_map", "exec_heap", "path_heap");
+    public static final List<String> SHARED_MAPS = List.of("events", "vigil_stats", "execve_map", "exec_heap", "path_heap",
+            "bin_names", "bin_prefix", "bin_postfix", "bin_follow", "bin_alloc"); // bin_*: lib/binaries.h, one copy for exec and fork
 
     public static final SensorSpec EXEC = new SensorSpec("exec", "bpf_exec", Map.of(
             Backend.TRACEPOINT, "vigil_exec_tp",

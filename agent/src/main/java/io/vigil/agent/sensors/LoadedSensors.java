@@ -27,6 +27,11 @@ public final class LoadedSensors implements AutoCloseable {
         return attached;
     }
 
+    /** Every shared map by name, for objects loaded later (policy hooks) to reuse. */
+    public Map<String, BpfMap> sharedMaps() {
+        return sharedMaps;
+    }
+
     public BpfMap map(String name) {
         BpfMap m = sharedMaps.get(name);
         if (m == null) {
