@@ -7,6 +7,9 @@ import io.vigil.agent.pipeline.EventProcessor;
 import io.vigil.agent.pipeline.MsgHandler;
 import io.vigil.agent.pipeline.PipelineStats;
 import io.vigil.agent.pipeline.RingBufferReader;
+import io.vigil.agent.policy.runtime.PolicyControl;
+import io.vigil.agent.policy.runtime.PolicyInstaller;
+import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.agent.sensors.AttachedSensor;
 import io.vigil.agent.sensors.BaseSensors;
 import io.vigil.agent.sensors.LoadedSensors;
@@ -22,6 +25,7 @@ import io.vigil.bpf.wire.StatIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
@@ -39,6 +43,7 @@ public final class Agent implements AutoCloseable {
     private final String backendSource;
     private final LoadedSensors sensors;
     private final ProcessModel processes;
+    private final Optional<PolicyManager> policies;
     private final PipelineStats stats = new PipelineStats();
     private final RingBufferReader reader;
     private final EventProcessor processor;
@@ -48,8 +53,9 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
-                  ProcessModel processes, List<EventSink> sinks) {
+                  ProcessModel processes, Optional<PolicyManager> policies, List<EventSink> sinks) {
         this.config = config;
+        this.policies = policies;
         this.backend = backend;
         this.backendSource = backendSource;
         this.sensors = sensors;
@@ -68,8 +74,19 @@ public final class Agent implements AutoCloseable {
         this.dispatcher = new SinkDispatcher(ready, sinks, stats);
     }
 
-    /** Loads the sensors on the configured (or probed) backend and starts the pipeline. */
+    /** Loads the sensors on the configured (or probed) backend and starts the pipeline; no tracing policies. */
     public static Agent start(AgentConfig config, List<EventSink> sinks) throws BpfException {
+        return start(config, sinks, Optional.empty());
+    }
+
+    /** As {@link #start(AgentConfig, List)}, and runs tracing policies through the installer the factory makes. */
+    public static Agent start(AgentConfig config, List<EventSink> sinks, PolicyInstaller.Factory installers)
+            throws BpfException {
+        return start(config, sinks, Optional.of(installers));
+    }
+
+    private static Agent start(AgentConfig config, List<EventSink> sinks, Optional<PolicyInstaller.Factory> installers)
+            throws BpfException {
         Backend backend;
         String source;
         if (config.backend().isPresent()) {
@@ -85,7 +102,8 @@ public final class Agent implements AutoCloseable {
         Agent agent = null;
         try {
             ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"));
-            agent = new Agent(config, backend, source, sensors, processes, sinks);
+            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors)));
+            agent = new Agent(config, backend, source, sensors, processes, policies, sinks);
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {
@@ -109,6 +127,11 @@ public final class Agent implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The running tracing policies; empty when the agent was started without an installer. */
+    public Optional<PolicyManager> policies() {
+        return policies;
     }
 
     public PipelineStats pipelineStats() {
@@ -156,6 +179,7 @@ public final class Agent implements AutoCloseable {
         p.put("sink_errors", stats.sinkErrors.get());
         processes.putStats(s.putObject("cache"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
+        policies.ifPresent(pm -> s.set("policies", PolicyControl.list(pm)));
         return s;
     }
 
@@ -166,6 +190,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closed = true;
+        policies.ifPresent(PolicyManager::close); // their hooks write to the ring buffer drained below
         reader.stop();
         join(threads.get(2));
         processor.stop();

@@ -16,7 +16,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil policy ...}: validate files offline; list and change the running agent's policies. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = "Tracing policies (Tetragon's cilium.io/v1alpha1 TracingPolicy format).",
+        description = {"Tracing policies (Tetragon's cilium.io/v1alpha1 TracingPolicy format).",
+                "validate works offline; list, add, delete and set-mode act on the running agent through its "
+                        + "control socket (root only) and exit 1 when no agent runs or it refuses.",
+                "The agent also runs the files of its --policy-dir (see `vigil run --help`). `add` does not write "
+                        + "into that directory: what it adds lives until deleted or the agent stops. A name runs "
+                        + "from one place: `add` cannot take a name a directory file provides (edit the file), and "
+                        + "a directory file cannot take a name `add` loaded until it is deleted. `delete` of a "
+                        + "directory policy lasts until its file changes; `set-mode` lasts until the agent stops, "
+                        + "over changes of the file."},
         subcommands = {PolicyCommand.Validate.class, PolicyCommand.ListCmd.class, PolicyCommand.Add.class,
                 PolicyCommand.Delete.class, PolicyCommand.SetMode.class})
 public final class PolicyCommand implements Runnable {
@@ -29,7 +37,7 @@ public final class PolicyCommand implements Runnable {
             description = "Check policy files (or directories of them) without loading anything: every error as "
                     + "file:line:column, what is wrong and what is allowed. Exits 1 when a file has an error.")
     static final class Validate implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "policy files, or directories of *.yaml/*.yml")
         List<Path> files;
 
         @Override
@@ -85,9 +93,11 @@ public final class PolicyCommand implements Runnable {
                 System.out.println(a.toPrettyString());
                 return;
             }
-            System.out.printf("%-28s %-8s %-9s %5s  %s%n", "NAME", "MODE", "ORIGIN", "HOOKS", "FILE");
+            System.out.printf("%-28s %-8s %-13s %-9s %5s  %s%n", "NAME", "MODE", "STATE", "ORIGIN", "HOOKS", "FILE");
             for (JsonNode p : a.path("policies")) {
-                System.out.printf("%-28s %-8s %-9s %5d  %s%n", p.path("name").asText(), p.path("mode").asText(),
+                String name = p.path("name").asText();
+                System.out.printf("%-28s %-8s %-13s %-9s %5d  %s%n", name.isEmpty() ? "-" : name,
+                        name.isEmpty() ? "-" : p.path("mode").asText(), p.path("state").asText(),
                         p.path("origin").asText(), p.path("hooks").asInt(), p.path("file").asText());
                 if (p.hasNonNull("error")) {
                     System.out.println("  error: " + p.get("error").asText().replace("\n", "\n         "));
@@ -97,8 +107,9 @@ public final class PolicyCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Load a policy file into the running agent (replacing a policy of the same name that came "
-                    + "from the control socket). The file is not copied into the watched --policy-dir.")
+            description = "Load a policy file into the running agent: it parses and installs it, all of the file or "
+                    + "nothing; errors come back as file:line:column. Replaces a policy of the same name that `add` "
+                    + "loaded before. The file is not copied into the watched --policy-dir.")
     static final class Add extends Remote {
         @Parameters(paramLabel = "FILE")
         Path file;
@@ -132,7 +143,8 @@ public final class PolicyCommand implements Runnable {
     }
 
     @Command(name = "set-mode", mixinStandardHelpOptions = true,
-            description = "Switch a running policy between enforce (its actions act) and monitor (they are only reported).")
+            description = "Switch a running policy between enforce (its actions act) and monitor (they are only "
+                    + "reported). The new mode is installed before the old one is taken out.")
     static final class SetMode extends Remote {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;

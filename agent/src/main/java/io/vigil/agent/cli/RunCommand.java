@@ -4,25 +4,52 @@ import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.control.ControlServer;
 import io.vigil.agent.output.Outputs;
+import io.vigil.agent.policy.runtime.PolicyControl;
+import io.vigil.agent.policy.runtime.PolicyDirectory;
+import io.vigil.agent.policy.runtime.PolicyInstaller;
+import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.api.EventSink;
 import io.vigil.bpf.Backend;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the agent: load the sensors, print events, export them to a JSON file.")
+        description = {"Run the agent: load the sensors and the tracing policies, print events, export them to a JSON file.",
+                "Policies: every *.yaml/*.yml in --policy-dir at start, then the directory is watched: added, changed "
+                        + "and deleted files take effect without a restart; a broken file is rejected (logged as "
+                        + "file:line:column) and its previous version keeps running. `vigil policy add` loads files "
+                        + "from elsewhere into the running agent only: they are not written into --policy-dir and do "
+                        + "not survive a restart."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    /** How long a policy file must stay unchanged before it is applied: an editor's save is several writes. */
+    private static final long POLICY_SETTLE_NANOS = 300_000_000L;
+
+    /**
+     * Installs tracing policies in the kernel (compile, load, attach): the one place the kernel side
+     * is wired. Empty: the agent runs the process sensors only, and policy commands answer why.
+     */
+    static final Optional<PolicyInstaller.Factory> POLICY_INSTALLERS = Optional.empty();
+
+    @Spec
+    CommandSpec spec;
 
     enum Format { json, compact, none }
 
@@ -39,6 +66,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--socket", description = "control socket (default: ${DEFAULT-VALUE})")
     Path socket = Path.of(VigilCli.DEFAULT_SOCKET);
+
+    @Option(names = "--policy-dir", paramLabel = "DIR", defaultValue = "${sys:vigil.library:-/etc/vigil/tracing-policies}",
+            description = "tracing policies to load and watch (default: ${DEFAULT-VALUE}; bin/vigil passes the "
+                    + "repository's tracing-policies/library; 'none' to watch nothing). A missing default directory "
+                    + "is skipped; a missing DIR given here is an error.")
+    String policyDir;
 
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")
     String nodeName;
@@ -75,11 +108,41 @@ public final class RunCommand implements Callable<Integer> {
             sinks.add(Outputs.jsonFile(file));
             log.info("exporting events to {}", file);
         }
+        Optional<Path> dir = policyDirectory();
+        if (dir.isPresent() && POLICY_INSTALLERS.isEmpty() && explicit("--policy-dir")) {
+            System.err.println("vigil run: this build cannot install tracing policies yet; drop --policy-dir");
+            return 2;
+        }
         ControlServer control = new ControlServer(socket);
-        Agent agent = Agent.start(config, sinks);
-        control.register("status", req -> agent.status()).start();
+        Agent agent = POLICY_INSTALLERS.isPresent() ? Agent.start(config, sinks, POLICY_INSTALLERS.get())
+                : Agent.start(config, sinks);
+        Optional<PolicyDirectory> watched = Optional.empty();
+        if (agent.policies().isPresent()) {
+            PolicyManager manager = agent.policies().get();
+            PolicyControl.register(control, manager);
+            if (dir.isPresent()) {
+                watched = Optional.of(watch(dir.get(), manager));
+            }
+        } else {
+            String why = "this agent runs without tracing policies: no policy installer is wired into this build";
+            log.warn("{}; {} is not loaded", why, dir.map(Path::toString).orElse("no policy directory"));
+            PolicyControl.registerUnavailable(control, why);
+        }
+        Optional<PolicyDirectory> policyDirectory = watched;
+        control.register("status", req -> {
+            ObjectNode s = agent.status();
+            policyDirectory.ifPresent(d -> s.withObjectProperty("policies").put("directory", d.dir().toString()));
+            return s;
+        }).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            policyDirectory.ifPresent(d -> {
+                try {
+                    d.close();
+                } catch (IOException e) {
+                    log.warn("closing the policy directory watch: {}", e.toString());
+                }
+            });
             agent.close();
             try {
                 control.close();
@@ -91,5 +154,34 @@ public final class RunCommand implements Callable<Integer> {
         log.info("agent running; stop with Ctrl-C or SIGTERM");
         stopped.await();
         return 0;
+    }
+
+    /** The directory to watch; empty for 'none' and for a default directory that does not exist. */
+    private Optional<Path> policyDirectory() {
+        if ("none".equals(policyDir)) {
+            return Optional.empty();
+        }
+        Path dir = Path.of(policyDir);
+        if (Files.isDirectory(dir)) {
+            return Optional.of(dir);
+        }
+        if (explicit("--policy-dir")) {
+            throw new ParameterException(spec.commandLine(), "--policy-dir " + dir + ": no such directory");
+        }
+        log.info("no policy directory at {}; policies come only from `vigil policy add`", dir);
+        return Optional.empty();
+    }
+
+    private boolean explicit(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private static PolicyDirectory watch(Path dir, PolicyManager manager) throws IOException {
+        PolicyDirectory d = new PolicyDirectory(dir, manager, System::nanoTime, POLICY_SETTLE_NANOS);
+        Map<Path, List<String>> rejected = d.loadAll();
+        long running = manager.list().stream().filter(s -> s.state() != PolicyManager.State.FAILED).count();
+        log.info("policy directory {}: {} policies running, {} files rejected", d.dir(), running, rejected.size());
+        d.start();
+        return d;
     }
 }

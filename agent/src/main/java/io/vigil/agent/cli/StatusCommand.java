@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the running agent: backend, sensors attached, events seen and lost. "
+        description = "Show the running agent: backend, sensors attached, policies, events seen and lost. "
                 + "Exits 1 when no agent is running.")
 public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--socket", description = "control socket of the agent (default: ${DEFAULT-VALUE})")
@@ -56,10 +56,28 @@ public final class StatusCommand implements Callable<Integer> {
         b.append(String.format("events:   %d seen in the kernel, %d emitted, %d lost%n",
                 s.path("kernel").path("events_sent").asLong(), s.path("pipeline").path("emitted").asLong(),
                 s.path("lost_total").asLong()));
+        policies(b, s.path("policies"));
         section(b, "kernel", s.path("kernel"));
         section(b, "pipeline", s.path("pipeline"));
         section(b, "cache", s.path("cache"));
         return b.toString();
+    }
+
+    /** Counts, the watched directory, and every rejected file with its error. */
+    private static void policies(StringBuilder b, JsonNode p) {
+        if (p.isMissingNode()) {
+            b.append("policies: not available in this agent\n");
+            return;
+        }
+        b.append(String.format("policies: %d running, %d with errors%s%n", p.path("running").asInt(),
+                p.path("errors").asInt(), p.hasNonNull("directory") ? ", watching " + p.get("directory").asText() : ""));
+        for (JsonNode n : p.path("policies")) {
+            if (n.hasNonNull("error")) {
+                b.append(String.format("  %s %s: %s%n", n.path("state").asText(),
+                        n.path("name").asText().isEmpty() ? n.path("file").asText() : n.path("name").asText(),
+                        n.get("error").asText().replace("\n", "\n    ")));
+            }
+        }
     }
 
     private static void section(StringBuilder b, String name, JsonNode n) {

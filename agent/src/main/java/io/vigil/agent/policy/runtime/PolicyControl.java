@@ -8,9 +8,15 @@ import io.vigil.agent.control.ControlServer;
 import io.vigil.policy.PolicyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
-/** The control-socket commands of `vigil policy list|add|delete|set-mode`, over a {@link PolicyManager}. */
+/**
+ * The control-socket commands of `vigil policy list|add|delete|set-mode`, over a {@link PolicyManager}.
+ * Requests and answers are one JSON object each, as every control command; a failure is {"error": text}.
+ */
 public final class PolicyControl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,30 +29,45 @@ public final class PolicyControl {
         server.register("policy-set-mode", req -> setMode(manager, req));
     }
 
+    /** Commands that say why this agent has no policies, instead of "unknown command". */
+    public static void registerUnavailable(ControlServer server, String reason) {
+        for (String cmd : List.of("policy-list", "policy-add", "policy-delete", "policy-set-mode")) {
+            server.register(cmd, req -> error(reason));
+        }
+    }
+
+    /** The listing, also part of `vigil status`: {"running": n, "errors": n, "policies": [...]}. */
     public static ObjectNode list(PolicyManager manager) {
         ObjectNode out = JSON.createObjectNode();
-        ArrayNode arr = out.putArray("policies");
+        ArrayNode arr = JSON.createArrayNode();
         int errors = 0;
+        int runningCount = 0;
         for (PolicyManager.Status s : manager.list()) {
             ObjectNode n = arr.addObject();
             n.put("name", s.name());
             n.put("mode", s.mode().spelling());
-            n.put("origin", s.origin().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("state", s.state().spelling());
+            n.put("origin", s.origin().name().toLowerCase(Locale.ROOT));
             n.put("hooks", s.hooks());
             n.put("file", s.file().map(Path::toString).orElse(""));
+            if (s.state() != PolicyManager.State.FAILED) {
+                runningCount++;
+            }
             if (s.error().isPresent()) {
                 n.put("error", s.error().get());
                 errors++;
             }
         }
+        out.put("running", runningCount);
         out.put("errors", errors);
+        out.set("policies", arr);
         return out;
     }
 
     private static JsonNode add(PolicyManager manager, JsonNode req) {
         Path file = Path.of(text(req, "file"));
         if (!Files.isRegularFile(file)) {
-            return error(file + ": no such file");
+            return error(file + ": no such file (the agent reads the file itself)");
         }
         List<String> errors = manager.applyFile(file, PolicyManager.Origin.CONTROL);
         if (!errors.isEmpty()) {
@@ -66,15 +87,11 @@ public final class PolicyControl {
     private static JsonNode setMode(PolicyManager manager, JsonNode req) throws PolicyInstallException {
         String name = text(req, "name");
         String mode = text(req, "mode");
-        PolicyMode m = switch (mode) {
-            case "enforce" -> PolicyMode.ENFORCE;
-            case "monitor" -> PolicyMode.MONITOR;
-            default -> null;
-        };
-        if (m == null) {
+        Optional<PolicyMode> m = Arrays.stream(PolicyMode.values()).filter(v -> v.spelling().equals(mode)).findFirst();
+        if (m.isEmpty()) {
             return error("mode must be enforce or monitor, not '" + mode + "'");
         }
-        manager.setMode(name, m);
+        manager.setMode(name, m.get());
         return JSON.createObjectNode().put("name", name).put("mode", mode);
     }
 

@@ -1,11 +1,14 @@
 package io.vigil.agent.policy.runtime;
 
+import io.vigil.agent.sensors.LoadedSensors;
+import io.vigil.bpf.Backend;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
 
 /**
  * Puts one policy into the kernel and takes it out. The manager calls it from one thread at a time.
- * {@link #install} is all or nothing: when it throws, nothing of the policy stays loaded.
+ * {@link #install} is all or nothing: when it throws, nothing of the policy stays loaded. A mode
+ * change is a second install in the other mode, so an installer never changes a running policy.
  */
 public interface PolicyInstaller {
 
@@ -13,6 +16,15 @@ public interface PolicyInstaller {
     interface Installed {
         /** Hooks attached, for listings. */
         int hooks();
+    }
+
+    /**
+     * Makes the agent's installer once its base sensors are in the kernel: policy hooks run on the
+     * agent's backend and share the sensors' maps ({@code events}, {@code execve_map}, {@code bin_*}).
+     */
+    @FunctionalInterface
+    interface Factory {
+        PolicyInstaller create(Backend backend, LoadedSensors sensors);
     }
 
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;

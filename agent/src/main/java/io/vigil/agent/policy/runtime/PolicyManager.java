@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policies the agent runs, by qualified name. Every change is atomic per policy: the new
- * version is installed completely before the old one is taken out, so a policy that fails to
- * parse or to install leaves the running version in place, and the error is kept for listings.
+ * The policies the agent runs, by qualified name. Every change is atomic per file: the new
+ * versions are installed completely before the old ones are taken out, so a file that fails to
+ * parse or to install leaves the running versions in place, and the error is kept for listings.
  * Synchronized: the control socket and the directory watcher call it from their own threads.
  */
 public final class PolicyManager {
@@ -29,17 +29,43 @@ public final class PolicyManager {
     /** Where a policy came from: a watched file, or the control socket. */
     public enum Origin { DIRECTORY, CONTROL }
 
-    /** What listings show of one policy. */
-    public record Status(String name, Optional<Path> file, Origin origin, PolicyMode mode, int hooks,
+    /** What a listing says of one policy, or of a file none of whose policies runs. */
+    public enum State {
+        /** The file's last version runs. */
+        RUNNING("running"),
+        /** The file's last version was rejected; the version before it runs. */
+        KEPT_PREVIOUS("kept-previous"),
+        /** The file was rejected and nothing of it runs. */
+        FAILED("failed");
+
+        private final String spelling;
+
+        State(String spelling) {
+            this.spelling = spelling;
+        }
+
+        public String spelling() {
+            return spelling;
+        }
+    }
+
+    /** What listings show of one policy; a FAILED file has no name. */
+    public record Status(String name, Optional<Path> file, Origin origin, PolicyMode mode, int hooks, State state,
                          Optional<String> error) {}
 
-    private record Running(TracingPolicy policy, Origin origin, PolicyMode mode, PolicyInstaller.Installed installed) {}
+    /** @param modeSetByOperator set-mode was used: the mode outlives changes of the file */
+    private record Running(TracingPolicy policy, Origin origin, PolicyMode mode, boolean modeSetByOperator,
+                           PolicyInstaller.Installed installed) {
+        Path file() {
+            return policy.source().file();
+        }
+    }
 
     private final PolicyInstaller installer;
     private final Map<String, Running> running = new LinkedHashMap<>();
     /** Errors of files whose last version could not be applied, by file. */
     private final Map<Path, String> fileErrors = new LinkedHashMap<>();
-    /** Policy names each watched file last provided. */
+    /** Policy names each file last provided. */
     private final Map<Path, Set<String>> fileNames = new LinkedHashMap<>();
 
     public PolicyManager(PolicyInstaller installer) {
@@ -49,40 +75,37 @@ public final class PolicyManager {
     /**
      * Applies a file's current content: its policies are added or replaced, and the policies it no
      * longer has are removed. A file that does not parse or whose policies do not all install
-     * changes nothing and reports why.
+     * changes nothing and reports why. A name may come from one file at a time, except that the
+     * control socket may replace its own policies from another file.
      *
-     * @return the errors, empty when the file was applied
+     * @return the errors (file:line:column: message), empty when the file was applied
      */
     public synchronized List<String> applyFile(Path file, Origin origin) {
         LoadResult r = PolicyLoader.load(file);
         if (!r.errors().isEmpty()) {
-            List<String> errors = r.errors().stream().map(PolicyError::toString).toList();
-            fileErrors.put(file, String.join("\n", errors));
-            log.warn("policy file {} rejected, the running version stays: {}", file, errors);
-            return errors;
+            return reject(file, origin, r.errors().stream().map(PolicyError::toString).toList());
         }
         for (TracingPolicy p : r.policies()) {
             Running other = running.get(p.qualifiedName());
-            if (other != null && !other.policy().source().file().equals(file)) {
-                String e = file + ": policy " + p.qualifiedName() + " is already loaded from " + other.policy().source().file();
-                fileErrors.put(file, e);
-                return List.of(e);
+            boolean controlReplacesControl = origin == Origin.CONTROL && other != null && other.origin() == Origin.CONTROL;
+            if (other != null && !other.file().equals(file) && !controlReplacesControl) {
+                return reject(file, origin, List.of(location(p) + ": policy " + p.qualifiedName() + " is already running from "
+                        + other.file() + " (" + other.origin().name().toLowerCase(java.util.Locale.ROOT)
+                        + "); names are unique"));
             }
         }
         // install every new version first: all or nothing for the file
         Map<String, Running> fresh = new LinkedHashMap<>();
         for (TracingPolicy p : r.policies()) {
             Running old = running.get(p.qualifiedName());
-            PolicyMode mode = old != null && old.mode() != p.mode() && old.origin() == Origin.CONTROL ? old.mode() : p.mode();
+            boolean keepMode = old != null && old.modeSetByOperator();
+            PolicyMode mode = keepMode ? old.mode() : p.mode();
             try {
-                fresh.put(p.qualifiedName(), new Running(p, origin, mode, installer.install(p, mode)));
+                fresh.put(p.qualifiedName(), new Running(p, origin, mode, keepMode, installer.install(p, mode)));
             } catch (PolicyInstallException | RuntimeException e) {
                 fresh.values().forEach(f -> installer.uninstall(f.installed()));
-                String msg = p.source().file() + ":" + p.source().line() + ":" + p.source().column() + ": policy "
-                        + p.qualifiedName() + " cannot run: " + e.getMessage();
-                fileErrors.put(file, msg);
-                log.warn("{}; the running version stays", msg);
-                return List.of(msg);
+                return reject(file, origin, List.of(location(p) + ": policy " + p.qualifiedName() + " cannot run: "
+                        + e.getMessage()));
             }
         }
         Set<String> gone = new LinkedHashSet<>(fileNames.getOrDefault(file, Set.of()));
@@ -91,14 +114,33 @@ public final class PolicyManager {
             Running old = running.put(e.getKey(), e.getValue());
             if (old != null) {
                 installer.uninstall(old.installed());
+                if (!old.file().equals(file)) {
+                    fileNames.getOrDefault(old.file(), new LinkedHashSet<>()).remove(e.getKey());
+                }
             }
             log.info("policy {} {} from {} ({} hooks, {})", e.getKey(), old == null ? "loaded" : "replaced", file,
                     e.getValue().installed().hooks(), e.getValue().mode().spelling());
         }
         gone.forEach(this::remove);
-        fileNames.put(file, fresh.keySet());
+        fileNames.put(file, new LinkedHashSet<>(fresh.keySet()));
         fileErrors.remove(file);
         return List.of();
+    }
+
+    /**
+     * Keeps the errors for listings, except those of a control-socket file with nothing running:
+     * the caller of `vigil policy add` already has them and nothing would ever clear them.
+     */
+    private List<String> reject(Path file, Origin origin, List<String> errors) {
+        if (origin == Origin.DIRECTORY || !fileNames.getOrDefault(file, Set.of()).isEmpty()) {
+            fileErrors.put(file, String.join("\n", errors));
+        }
+        log.warn("policy file {} rejected, what ran from it keeps running: {}", file, String.join("; ", errors));
+        return errors;
+    }
+
+    private static String location(TracingPolicy p) {
+        return p.source().file() + ":" + p.source().line() + ":" + p.source().column();
     }
 
     /** The file is gone: its policies stop. */
@@ -128,29 +170,37 @@ public final class PolicyManager {
         }
     }
 
-    /** Re-installs the policy in the other mode; the old installation runs until the new one is in. */
+    /**
+     * Re-installs the policy in the other mode; the old installation runs until the new one is in,
+     * and stays when the new one fails. The mode holds over later changes of the policy's file.
+     */
     public synchronized void setMode(String name, PolicyMode mode) throws PolicyInstallException {
         Running r = running.get(name);
         if (r == null) {
             throw new PolicyInstallException("no policy named '" + name + "' is running; see `vigil policy list`");
         }
         if (r.mode() == mode) {
+            running.put(name, new Running(r.policy(), r.origin(), mode, true, r.installed()));
             return;
         }
         PolicyInstaller.Installed fresh = installer.install(r.policy(), mode);
-        running.put(name, new Running(r.policy(), Origin.CONTROL, mode, fresh));
+        running.put(name, new Running(r.policy(), r.origin(), mode, true, fresh));
         installer.uninstall(r.installed());
         log.info("policy {} now in {} mode", name, mode.spelling());
     }
 
     public synchronized List<Status> list() {
         List<Status> out = new ArrayList<>();
-        running.forEach((name, r) -> out.add(new Status(name, Optional.of(r.policy().source().file()), r.origin(),
-                r.mode(), r.installed().hooks(), Optional.ofNullable(fileErrors.get(r.policy().source().file())))));
+        running.forEach((name, r) -> {
+            Optional<String> error = Optional.ofNullable(fileErrors.get(r.file()));
+            out.add(new Status(name, Optional.of(r.file()), r.origin(), r.mode(), r.installed().hooks(),
+                    error.isPresent() ? State.KEPT_PREVIOUS : State.RUNNING, error));
+        });
         Set<Path> shown = out.stream().flatMap(s -> s.file().stream()).collect(Collectors.toSet());
         fileErrors.forEach((file, error) -> {
             if (!shown.contains(file)) {
-                out.add(new Status("", Optional.of(file), Origin.DIRECTORY, PolicyMode.ENFORCE, 0, Optional.of(error)));
+                out.add(new Status("", Optional.of(file), Origin.DIRECTORY, PolicyMode.ENFORCE, 0, State.FAILED,
+                        Optional.of(error)));
             }
         });
         return out;
@@ -159,5 +209,6 @@ public final class PolicyManager {
     /** Takes every policy out (agent shutdown). */
     public synchronized void close() {
         new ArrayList<>(running.keySet()).forEach(this::remove);
+        fileNames.clear();
     }
 }
