@@ -4,32 +4,55 @@ import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Test double: records installs and uninstalls; refuses policies whose name is in {@link #refuse}. */
+/**
+ * Test double: records installs and uninstalls; refuses policies whose name is in {@link #refuse}.
+ * Counts calls that overlap, which the manager's contract forbids.
+ */
 final class RecordingInstaller implements PolicyInstaller {
     record Inst(String name, String version, PolicyMode mode, int hooks) implements Installed {}
 
     final List<Inst> live = new ArrayList<>();
     final List<String> log = new ArrayList<>();
     final List<String> refuse = new ArrayList<>();
+    final AtomicInteger overlaps = new AtomicInteger();
+    private final AtomicInteger inside = new AtomicInteger();
 
     @Override
     public Installed install(TracingPolicy p, PolicyMode mode) throws PolicyInstallException {
-        if (refuse.contains(p.name())) {
-            throw new PolicyInstallException("hook sys_nothing does not exist on this kernel");
+        enter();
+        try {
+            if (refuse.contains(p.name())) {
+                throw new PolicyInstallException("hook sys_nothing does not exist on this kernel");
+            }
+            Inst i = new Inst(p.name(), p.spec().hooks().get(0).target(), mode, p.spec().hooks().size());
+            live.add(i);
+            log.add("install " + p.name() + " " + i.version() + " " + mode.spelling());
+            return i;
+        } finally {
+            inside.decrementAndGet();
         }
-        Inst i = new Inst(p.name(), p.spec().hooks().get(0).target(), mode, p.spec().hooks().size());
-        live.add(i);
-        log.add("install " + p.name() + " " + i.version() + " " + mode.spelling());
-        return i;
     }
 
     @Override
     public void uninstall(Installed installed) {
-        Inst i = (Inst) installed;
-        if (!live.remove(i)) {
-            throw new AssertionError("uninstalled twice: " + i);
+        enter();
+        try {
+            Inst i = (Inst) installed;
+            if (!live.remove(i)) {
+                throw new AssertionError("uninstalled twice: " + i);
+            }
+            log.add("uninstall " + i.name() + " " + i.version());
+        } finally {
+            inside.decrementAndGet();
         }
-        log.add("uninstall " + i.name() + " " + i.version());
+    }
+
+    private void enter() {
+        if (inside.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+        }
+        Thread.onSpinWait(); // widen the window a little: overlapping callers then show
     }
 }
