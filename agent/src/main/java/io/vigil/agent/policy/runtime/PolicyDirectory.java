@@ -87,7 +87,9 @@ public final class PolicyDirectory implements AutoCloseable {
                     pending.put(f, nanoClock.getAsLong());
                 }
             }
-            key.reset();
+            if (!key.reset()) {
+                log.error("policy directory {} is gone: no more changes are followed; what runs keeps running", dir);
+            }
             key = watch.poll();
         }
         int applied = 0;

@@ -50,8 +50,11 @@ class PolicyDirectoryTest {
             Files.writeString(dir.resolve("b.yml"), "kind: TracingPolicy\nspec: [");
             settle(d);
             assertEquals(List.of("a", "b"), names(), "the broken file leaves b running");
-            assertTrue(manager.list().stream().anyMatch(s -> s.error().isPresent()
-                    && s.error().get().startsWith(dir.resolve("b.yml").toString() + ":")), manager.list().toString());
+            PolicyManager.Status b = manager.list().stream().filter(s -> s.name().equals("b")).findFirst().orElseThrow();
+            assertEquals(PolicyManager.State.KEPT_PREVIOUS, b.state());
+            assertTrue(b.error().get().startsWith(dir.resolve("b.yml") + ":2:8: YAML syntax error"), b.toString());
+            assertEquals(List.of("install a sys_openat enforce", "install b sys_close enforce"), inst.log,
+                    "nothing was installed or removed for the broken version");
 
             // an editor's save: write a temporary file, rename it over the old one
             Path tmp = dir.resolve(".b.yml.swp");
@@ -64,6 +67,44 @@ class PolicyDirectoryTest {
             Files.delete(dir.resolve("a.yaml"));
             settle(d);
             assertEquals(List.of("b"), names());
+
+            // moved aside (disabled): its policy stops, and the new name is no policy file
+            Files.move(dir.resolve("b.yml"), dir.resolve("b.yml.off"));
+            settle(d);
+            assertEquals(List.of(), names());
+            assertEquals(List.of(), inst.live);
+        }
+    }
+
+    @Test
+    void aBrokenNewFileIsListedWithItsPositionAndRunsNothing() throws Exception {
+        try (PolicyDirectory d = new PolicyDirectory(dir, manager, clock::get, 500_000_000L)) {
+            d.loadAll();
+            Path bad = Files.writeString(dir.resolve("bad.yaml"),
+                    PolicyManagerTest.policy("bad", "sys_openat").replace("syscall: true", "sycall: true"));
+            settle(d);
+            PolicyManager.Status s = manager.list().get(0);
+            assertEquals(PolicyManager.State.FAILED, s.state());
+            assertTrue(s.error().get().startsWith(bad + ":8:5: "), s.toString());
+            assertEquals(List.of(), inst.log);
+
+            Files.writeString(bad, PolicyManagerTest.policy("bad", "sys_openat"));
+            settle(d);
+            assertEquals(List.of("bad"), names(), "the fixed file runs");
+            assertTrue(manager.list().stream().allMatch(x -> x.error().isEmpty()), manager.list().toString());
+        }
+    }
+
+    @Test
+    void loadAllAtStartReportsEveryBrokenFile() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), PolicyManagerTest.policy("a", "sys_openat"));
+        Files.writeString(dir.resolve("b.yaml"), "kind: TracingPolicy\nspec: [");
+        Files.writeString(dir.resolve("c.yml"), PolicyManagerTest.policy("c", "sys_close"));
+        try (PolicyDirectory d = new PolicyDirectory(dir, manager, clock::get, 500_000_000L)) {
+            var errors = d.loadAll();
+            assertEquals(List.of(dir.resolve("b.yaml")), List.copyOf(errors.keySet()));
+            assertTrue(errors.get(dir.resolve("b.yaml")).get(0).startsWith(dir.resolve("b.yaml") + ":2:"), errors.toString());
+            assertEquals(List.of("a", "c"), names());
         }
     }
 
