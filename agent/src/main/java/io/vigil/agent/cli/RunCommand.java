@@ -88,6 +88,12 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil run: --log-format must be json or text, not '" + logFormat + "'");
             return 2;
         }
+        // before anything opens or loads: a wrong --policy-dir is a usage error
+        Optional<Path> dir = policyDirectory();
+        if (dir.isPresent() && POLICY_INSTALLERS.isEmpty() && explicit("--policy-dir")) {
+            System.err.println("vigil run: this build cannot install tracing policies yet; drop --policy-dir");
+            return 2;
+        }
         AgentConfig config = AgentConfig.defaults()
                 .withBackend(backend == BackendChoice.auto ? Optional.empty()
                         : Optional.of(Backend.valueOf(backend.name().toUpperCase(Locale.ROOT))));
@@ -107,11 +113,6 @@ public final class RunCommand implements Callable<Integer> {
             }
             sinks.add(Outputs.jsonFile(file));
             log.info("exporting events to {}", file);
-        }
-        Optional<Path> dir = policyDirectory();
-        if (dir.isPresent() && POLICY_INSTALLERS.isEmpty() && explicit("--policy-dir")) {
-            System.err.println("vigil run: this build cannot install tracing policies yet; drop --policy-dir");
-            return 2;
         }
         ControlServer control = new ControlServer(socket);
         Agent agent = POLICY_INSTALLERS.isPresent() ? Agent.start(config, sinks, POLICY_INSTALLERS.get())

@@ -191,6 +191,15 @@ class PolicyControlTest {
     }
 
     @Test
+    void runRefusesAMissingPolicyDirBeforeLoadingAnything() {
+        Run r = vigil("run", "--policy-dir", dir.resolve("missing").toString(), "--socket",
+                dir.resolve("run2/vigil.sock").toString(), "--export-file", "none", "-o", "none");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--policy-dir " + dir.resolve("missing") + ": no such directory"), r.err());
+        assertTrue(Files.notExists(dir.resolve("run2")), "no control socket was opened");
+    }
+
+    @Test
     void anAgentWithoutInstallerSaysWhy() throws Exception {
         Path other = dir.resolve("other/vigil.sock");
         try (ControlServer bare = new ControlServer(other)) {
