@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 "The agent also runs the files of its --policy-dir (see `vigil run --help`). `add` does not write "
                         + "into that directory: what it adds lives until deleted or the agent stops. A name runs "
                         + "from one place: `add` cannot take a name a directory file provides (edit the file), and "
-                        + "a directory file cannot take a name `add` loaded until it is deleted. `delete` of a "
+                        + "a directory file cannot take a name `add` loaded (it is rejected until that policy is "
+                        + "deleted and the file changes). `delete` of a "
                         + "directory policy lasts until its file changes; `set-mode` lasts until the agent stops, "
                         + "over changes of the file."},
         subcommands = {PolicyCommand.Validate.class, PolicyCommand.ListCmd.class, PolicyCommand.Add.class,

@@ -68,9 +68,10 @@ public final class RunCommand implements Callable<Integer> {
     Path socket = Path.of(VigilCli.DEFAULT_SOCKET);
 
     @Option(names = "--policy-dir", paramLabel = "DIR", defaultValue = "${sys:vigil.library:-/etc/vigil/tracing-policies}",
-            description = "tracing policies to load and watch (default: ${DEFAULT-VALUE}; bin/vigil passes the "
-                    + "repository's tracing-policies/library; 'none' to watch nothing). A missing default directory "
-                    + "is skipped; a missing DIR given here is an error.")
+            description = "tracing policies to load and watch (default: ${DEFAULT-VALUE}; that is "
+                    + "/etc/vigil/tracing-policies, or under bin/vigil the repository's tracing-policies/library; "
+                    + "'none' to watch nothing). A missing default directory is skipped; a missing DIR given here "
+                    + "is an error.")
     String policyDir;
 
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")
