@@ -106,8 +106,8 @@ final class FilterEncoder {
                     case DPORT -> Op.DPORT;
                     default -> Op.NOT_DPORT;
                 });
-                for (String v : vals) {
-                    intEntry(set, Values.port(v));
+                for (long v : members(vals, new BigInteger[] {BigInteger.ZERO, BigInteger.valueOf(65535)})) {
+                    intEntry(set, v);
                 }
             }
             case SPORT_PRIV -> setOp(f, Op.SPORT_PRIV);
@@ -132,7 +132,7 @@ final class FilterEncoder {
         switch (op) {
             case EQUAL, NOT_EQUAL, IN_MAP, NOT_IN_MAP -> {
                 boolean positive = op == ArgOperator.EQUAL || op == ArgOperator.IN_MAP;
-                long[] v = ints(vals, range);
+                long[] v = op.family() == ArgOperator.Family.MAP ? members(vals, range) : ints(vals, range);
                 if (op.family() == ArgOperator.Family.EQUALITY && v.length <= GenericAbi.MAX_VALUES) {
                     setOp(f, positive ? Op.EQ : Op.NEQ);
                     inline(f, op, v);
@@ -175,6 +175,28 @@ final class FilterEncoder {
             }
             default -> throw unsupported(op, typeName, "Equal, NotEqual, GT, LT, Mask, InMap, NotInMap, InRange, NotInRange");
         }
+    }
+
+    /** Most set entries one filter may expand to (ranges are stored value by value). */
+    static final int MAX_SET_ENTRIES = 1024;
+
+    /** Values and 'min:max' ranges of a set filter, expanded. */
+    private static long[] members(List<String> vals, BigInteger[] range) {
+        List<Long> out = new ArrayList<>();
+        for (String s : vals) {
+            if (s.startsWith("list:")) {
+                throw new IllegalArgumentException("InMap over a list (" + s + ") is not supported yet; give the values");
+            }
+            long[] r = s.indexOf(':', 1) > 0 ? Values.range(s, range) : new long[] {Values.integer(s, range), Values.integer(s, range)};
+            if (r[1] < r[0] || r[1] - r[0] >= MAX_SET_ENTRIES - out.size()) {
+                throw new IllegalArgumentException("'" + s + "': a filter holds at most " + MAX_SET_ENTRIES
+                        + " values (ranges count value by value) and a range must be min:max");
+            }
+            for (long x = r[0]; x <= r[1]; x++) {
+                out.add(x);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static long[] ints(List<String> vals, BigInteger[] range) {

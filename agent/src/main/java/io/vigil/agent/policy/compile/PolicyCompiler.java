@@ -13,6 +13,7 @@ import io.vigil.policy.KprobeSpec;
 import io.vigil.policy.MatchArgs;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.Selector;
+import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -160,17 +161,28 @@ public final class PolicyCompiler {
         return new SelectorEncoder.Slots() {
             @Override
             public int[] arg(MatchArgs m) {
-                int index;
-                if (m.index().isPresent()) {
-                    index = m.index().getAsInt();
-                } else if (m.args().size() == 1) {
-                    index = m.args().get(0);
-                } else {
-                    throw new IllegalArgumentException("give one argument index (index: N)");
+                int pos = position(m);
+                if (pos < 0 || pos >= plan.args().size()) {
+                    throw new IllegalArgumentException("no argument at position " + pos + " in this hook's args");
+                }
+                return new int[] {pos, cfg.get(GenericAbi.Config.ARGS + pos * GenericAbi.Arg.SIZEOF + GenericAbi.Arg.TYPE)};
+            }
+
+            /** `args: [p]` and a tracepoint's index are positions in args; a kprobe's index names args[].index. */
+            private int position(MatchArgs m) {
+                if (!m.args().isEmpty()) {
+                    if (m.args().size() > 1) {
+                        throw new IllegalArgumentException("one argument per filter (args: [" + m.args().get(0) + "])");
+                    }
+                    return m.args().get(0);
+                }
+                int index = m.index().orElse(0);
+                if (plan.hook() instanceof TracepointSpec) {
+                    return index;
                 }
                 for (int i = 0; i < plan.args().size(); i++) {
                     if (plan.args().get(i).spec().index() == index) {
-                        return new int[] {i, cfg.get(GenericAbi.Config.ARGS + i * GenericAbi.Arg.SIZEOF + GenericAbi.Arg.TYPE)};
+                        return i;
                     }
                 }
                 throw new IllegalArgumentException("no argument with index " + index + " in this hook's args");

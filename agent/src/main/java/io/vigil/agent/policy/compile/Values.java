@@ -55,10 +55,6 @@ final class Values {
         return new long[] {integer(s.substring(0, c), range), integer(s.substring(c + 1), range)};
     }
 
-    static long port(String s) {
-        return integer(s, new BigInteger[] {BigInteger.ZERO, BigInteger.valueOf(65535)});
-    }
-
     static long protocol(String s) {
         return named(s, PROTOCOLS, "IPPROTO_TCP, IPPROTO_UDP ...");
     }
