@@ -127,7 +127,7 @@ class PolicyCompilerErrorTest {
 
     @Test
     void prefixLongerThanTheKernelCompares() {
-        String longPath = "/" + "a".repeat(252)   // GenericAbi.PREFIX_KEY + 1 bytes in all;
+        String longPath = "/" + "a".repeat(252); // 253 bytes: one more than GenericAbi.PREFIX_KEY
         assertOne(rejected("""
                   kprobes:
                   - call: "sys_openat"
