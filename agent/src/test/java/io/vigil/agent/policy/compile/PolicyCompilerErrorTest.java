@@ -1,0 +1,197 @@
+package io.vigil.agent.policy.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.agent.policy.plan.PolicyProblem;
+import io.vigil.agent.policy.plan.PolicyRejectedException;
+import io.vigil.bpf.Backend;
+import io.vigil.policy.TracingPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Policies the planner or compiler must refuse, with messages that say where and what instead. */
+class PolicyCompilerErrorTest {
+    private static final String HEAD = """
+            apiVersion: cilium.io/v1alpha1
+            kind: TracingPolicy
+            metadata:
+              name: "bad"
+            spec:
+            """;
+
+    private static List<PolicyProblem> rejected(String spec, Backend backend) {
+        TracingPolicy p = Fixtures.parse(HEAD + spec, Path.of("bad.yaml"));
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class, () -> Fixtures.compile(p, backend));
+        return e.problems();
+    }
+
+    private static void assertOne(List<PolicyProblem> problems, String where, String... parts) {
+        assertEquals(1, problems.size(), problems.toString());
+        String msg = problems.get(0).toString();
+        assertTrue(msg.startsWith("bad.yaml:1:1: " + where + ": "), msg);
+        for (String part : parts) {
+            assertTrue(msg.contains(part), () -> "'" + part + "' not in: " + msg);
+        }
+    }
+
+    @Test
+    void kernelFunctionOnTracepointBackendNamesTheAlternative() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "security_file_open"
+                    syscall: false
+                    args:
+                    - index: 0
+                      type: "file"
+                """, Backend.TRACEPOINT), "spec.kprobes[0].call", "security_file_open", "this kernel refuses kprobes/fentry",
+                "sys_openat");
+    }
+
+    @Test
+    void kernelStructOnSyscall() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_read"
+                    syscall: true
+                    args:
+                    - index: 0
+                      type: "file"
+                """, Backend.KPROBE), "spec.kprobes[0].args[0]", "type file", "use fd");
+    }
+
+    @Test
+    void syscallWithoutTracepoint() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_nosuch"
+                    syscall: true
+                """, Backend.TRACEPOINT), "spec.kprobes[0].call", "no tracepoint syscalls/sys_enter_nosuch");
+    }
+
+    @Test
+    void returnWithoutExitTracepoint() {
+        // openat's exit exists in the fixture, "connect" too; a syscall only half there must fail whole
+        TracingPolicy p = Fixtures.parse(HEAD + """
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    return: true
+                    returnArg:
+                      index: 0
+                      type: "int"
+                """, Path.of("bad.yaml"));
+        io.vigil.agent.policy.plan.HookPlanner half = new io.vigil.agent.policy.plan.HookPlanner(Backend.TRACEPOINT, "__x64_sys_",
+                tp -> tp.equals("syscalls/sys_enter_openat"), tp -> java.util.Optional.empty());
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class, () -> half.plan(p));
+        assertTrue(e.getMessage().contains("no tracepoint syscalls/sys_exit_openat"), e.getMessage());
+    }
+
+    @Test
+    void hostNamespaceUnknown() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    selectors:
+                    - matchNamespaces:
+                      - namespace: Uts
+                        operator: In
+                        values: ["host_ns"]
+                """, Backend.TRACEPOINT), "spec.kprobes[0].selectors[0].matchNamespaces[0]", "Uts namespace is not known");
+    }
+
+    @Test
+    void allBinaryBitsTaken() throws Exception {
+        TracingPolicy p = Fixtures.parse(HEAD + """
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    selectors:
+                    - matchBinaries:
+                      - operator: In
+                        values: ["/bin/sh"]
+                """, Path.of("bad.yaml"));
+        var plans = Fixtures.planner(Backend.TRACEPOINT).plan(p);
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class,
+                () -> PolicyCompiler.compile(p, plans, new CompileContext(1, -1L, Map.of())));
+        assertOne(e.problems(), "spec.kprobes[0].selectors[0].matchBinaries", "all 64");
+        // one bit free: the highest, taken
+        CompiledPolicy c = PolicyCompiler.compile(p, plans, new CompileContext(1, Long.MAX_VALUE, Map.of()));
+        assertEquals(Long.MIN_VALUE, c.binaryBits());
+        assertEquals(Map.of("/bin/sh", Long.MIN_VALUE), c.binaries().exact());
+    }
+
+    @Test
+    void prefixLongerThanTheKernelCompares() {
+        String longPath = "/" + "a".repeat(252); // 253 bytes: one more than GenericAbi.PREFIX_KEY
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    args:
+                    - index: 1
+                      type: "string"
+                    selectors:
+                    - matchArgs:
+                      - index: 1
+                        operator: "Prefix"
+                        values: ["%s"]
+                """.formatted(longPath), Backend.TRACEPOINT), "spec.kprobes[0].selectors[0].matchArgs[0]", "253 bytes",
+                "at most 252");
+    }
+
+    @Test
+    void dataLocFieldAndLsmHook() {
+        List<PolicyProblem> problems = rejected("""
+                  tracepoints:
+                  - subsystem: "sched"
+                    event: "sched_process_exec"
+                    args:
+                    - index: 4
+                      type: "string"
+                  lsmhooks:
+                  - hook: "file_open"
+                    args:
+                    - index: 0
+                      type: "file"
+                """, Backend.FENTRY);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).toString().contains("__data_loc"), problems.toString());
+        assertTrue(problems.get(1).toString().contains("spec.lsmHooks[0]: LSM hooks are not supported yet"), problems.toString());
+    }
+
+    @Test
+    void nothingHalfCompiled() {
+        // the first hook is fine, the second is not: the whole policy is refused, naming only the second
+        List<PolicyProblem> problems = rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                  - call: "sys_read"
+                    syscall: true
+                    args:
+                    - index: 1
+                      type: "char_buf"
+                """, Backend.TRACEPOINT);
+        assertOne(problems, "spec.kprobes[1].args[0]", "char_buf needs sizeArgIndex");
+    }
+
+    @Test
+    void monitorModeSetsTheFlagOnly() throws Exception {
+        TracingPolicy p = Fixtures.parse(HEAD + """
+                  options:
+                  - name: "policy-mode"
+                    value: "monitor"
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                """, Path.of("m.yaml"));
+        byte[] cfg = Fixtures.compile(p, Backend.TRACEPOINT).hooks().get(0).image().config();
+        assertEquals(io.vigil.bpf.wire.GenericAbi.HookFlag.MONITOR | io.vigil.bpf.wire.GenericAbi.HookFlag.SYSCALL_TP, cfg[4]);
+        assertEquals(0, cfg[9], "no selectors: post every call");
+    }
+}
