@@ -11,6 +11,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import io.vigil.policy.KprobeSpec;
+import io.vigil.policy.ListSpec;
+import io.vigil.policy.ListType;
 
 /**
  * One matchArgs/matchReturnArgs filter -> a struct gen_filter (written into the config) and the
@@ -24,10 +30,15 @@ final class FilterEncoder {
 
     private final ByteBuffer cfg;
     private final List<MapEntry> entries;
+    private final SyscallTable syscalls;
+    private final Function<String, Optional<ListSpec>> lists;
 
-    FilterEncoder(ByteBuffer cfg, List<MapEntry> entries) {
+    /** @param lists the policy's {@code spec.lists} by name, for InMap values "list:NAME" */
+    FilterEncoder(ByteBuffer cfg, List<MapEntry> entries, SyscallTable syscalls, Function<String, Optional<ListSpec>> lists) {
         this.cfg = cfg;
         this.entries = entries;
+        this.syscalls = syscalls;
+        this.lists = lists;
     }
 
     /**
@@ -181,11 +192,12 @@ final class FilterEncoder {
     static final int MAX_SET_ENTRIES = 1024;
 
     /** Values and 'min:max' ranges of a set filter, expanded. */
-    private static long[] members(List<String> vals, BigInteger[] range) {
+    private long[] members(List<String> vals, BigInteger[] range) {
         List<Long> out = new ArrayList<>();
         for (String s : vals) {
-            if (s.startsWith("list:")) {
-                throw new IllegalArgumentException("InMap over a list (" + s + ") is not supported yet; give the values");
+            if (s.startsWith(KprobeSpec.LIST_PREFIX)) {
+                out.addAll(listMembers(s.substring(KprobeSpec.LIST_PREFIX.length())));
+                continue;
             }
             long[] r = s.indexOf(':', 1) > 0 ? Values.range(s, range) : new long[] {Values.integer(s, range), Values.integer(s, range)};
             if (r[1] < r[0] || r[1] - r[0] >= MAX_SET_ENTRIES - out.size()) {
@@ -197,6 +209,25 @@ final class FilterEncoder {
             }
         }
         return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The numbers of a list of syscalls (Tetragon: InMap over a syscalls list compares syscall ids). */
+    private List<Long> listMembers(String name) {
+        ListSpec l = lists.apply(name).orElseThrow(() -> new IllegalArgumentException("no list '" + name + "' in spec.lists"));
+        if (l.type().isEmpty() || l.type().get() != ListType.SYSCALLS) {
+            throw new IllegalArgumentException("InMap over list '" + name + "': only lists of type syscalls can be compared"
+                    + " with an argument (as syscall numbers)");
+        }
+        List<Long> out = new ArrayList<>();
+        for (String v : l.values()) {
+            OptionalLong n = syscalls.number(v);
+            if (n.isEmpty()) {
+                throw new IllegalArgumentException("list '" + name + "': '" + v + "' is not a syscall of " + syscalls.arch()
+                        + (syscalls.numbers().isEmpty() ? " (Vigil has no syscall table for this architecture)" : ""));
+            }
+            out.add(n.getAsLong());
+        }
+        return out;
     }
 
     private static long[] ints(List<String> vals, BigInteger[] range) {

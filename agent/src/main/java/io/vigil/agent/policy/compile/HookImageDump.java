@@ -114,8 +114,27 @@ public final class HookImageDump {
         }
     }
 
+    /** The matchBinaries map entries (bin_names, bin_prefix, bin_postfix), keys decoded, values as bits. */
+    public static String dumpBinaries(List<HookImage.MapEntry> entries) {
+        StringBuilder out = new StringBuilder();
+        for (HookImage.MapEntry e : entries) {
+            out.append("  ").append(e.map()).append(' ').append(key(e.map(), ByteBuffer.wrap(e.key()).order(LE)))
+                    .append(" -> bits 0x").append(Long.toHexString(ByteBuffer.wrap(e.value()).order(LE).getLong(0))).append('\n');
+        }
+        return out.toString();
+    }
+
     private static String key(String map, ByteBuffer k) {
         return switch (map) {
+            case "bin_names" -> {
+                int len = 0;
+                while (len < GenericAbi.BinPathKey.SIZEOF && k.get(GenericAbi.BinPathKey.PATH + len) != 0) {
+                    len++;
+                }
+                yield "path=" + quote(k, GenericAbi.BinPathKey.PATH, len);
+            }
+            case "bin_prefix", "bin_postfix" -> "prefixlen=" + k.getInt(GenericAbi.BinLpmKey.PREFIXLEN) + " path="
+                    + quote(k, GenericAbi.BinLpmKey.PATH, k.getInt(GenericAbi.BinLpmKey.PREFIXLEN) / 8);
             case "gen_str_eq" -> "set_id=" + k.getInt(GenericAbi.StrKey.SET_ID) + " len=" + k.getInt(GenericAbi.StrKey.LEN) + " str="
                     + quote(k, GenericAbi.StrKey.STR, k.getInt(GenericAbi.StrKey.LEN));
             case "gen_prefix", "gen_postfix" -> {

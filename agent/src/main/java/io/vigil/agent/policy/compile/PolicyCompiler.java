@@ -48,7 +48,7 @@ public final class PolicyCompiler {
             Optional<ArgDescriptor> ret = returnValue(plan, cfg, problems);
             cfg.putInt(GenericAbi.Config.HOOK_ID, id);
             cfg.putInt(GenericAbi.Config.FLAGS, plan.flags() | monitor);
-            selectors(plan, cfg, entries, bits, ctx, problems);
+            selectors(policy, plan, cfg, entries, bits, ctx, problems);
             if (problems.count() == before) {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
                 HookDescriptor d = new HookDescriptor(id, policy.name(), policy.namespace(), plan.kind(), plan.functionName(),
@@ -82,7 +82,7 @@ public final class PolicyCompiler {
                         + "syscall's user values; use fd (resolved to its path), string, char_buf or sockaddr");
                 continue;
             }
-            int flags = plan.userPointers() && AbiTypes.pointer(t) ? GenericAbi.ArgFlag.USER : 0;
+            int flags = a.flags() | (plan.userPointers() && AbiTypes.pointer(t) ? GenericAbi.ArgFlag.USER : 0);
             ArgSpec s = a.spec();
             int sizeSrc = a.sizeSrc();
             int sizeCtxOff = a.sizeCtxOff();
@@ -139,19 +139,25 @@ public final class PolicyCompiler {
         return Optional.of(new ArgDescriptor(abi.getAsInt(), spec.get().type().spelling(), spec.get().label()));
     }
 
-    private static void selectors(HookPlan plan, ByteBuffer cfg, List<MapEntry> entries, BinaryBits bits, CompileContext ctx,
-            Problems problems) {
+    private static final Selector EMPTY_SELECTOR = new Selector(List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+    private static void selectors(TracingPolicy policy, HookPlan plan, ByteBuffer cfg, List<MapEntry> entries, BinaryBits bits,
+            CompileContext ctx, Problems problems) {
         List<Selector> sels = plan.hook().selectors();
         if (sels.size() > GenericAbi.MAX_SELECTORS) {
             problems.add(plan.where() + ".selectors", "at most " + GenericAbi.MAX_SELECTORS + " selectors per hook, got "
                     + sels.size());
             return;
         }
+        if (sels.isEmpty() && !plan.implicit().isEmpty()) {   // post every call where the function would run
+            sels = List.of(EMPTY_SELECTOR);
+        }
         cfg.put(GenericAbi.Config.NSELECTORS, (byte) sels.size());
-        SelectorEncoder enc = new SelectorEncoder(cfg, new FilterEncoder(cfg, entries), bits, ctx.hostNamespaces(), problems);
+        SelectorEncoder enc = new SelectorEncoder(cfg, new FilterEncoder(cfg, entries, ctx.syscalls(), policy.spec()::list), bits, ctx.hostNamespaces(), problems);
         SelectorEncoder.Slots slots = slots(plan, cfg);
         for (int i = 0; i < sels.size(); i++) {
-            enc.encode(GenericAbi.Config.SEL + i * GenericAbi.Selector.SIZEOF, sels.get(i), slots,
+            enc.encode(GenericAbi.Config.SEL + i * GenericAbi.Selector.SIZEOF, sels.get(i), slots, plan.implicit(),
                     plan.where() + ".selectors[" + i + "]");
         }
     }

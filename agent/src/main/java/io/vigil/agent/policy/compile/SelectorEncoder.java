@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.compile;
 
+import io.vigil.agent.policy.plan.ImplicitFilter;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.policy.BinaryOperator;
 import io.vigil.policy.Capability;
@@ -51,14 +52,16 @@ final class SelectorEncoder {
         this.problems = problems;
     }
 
-    void encode(int base, Selector s, Slots slots, String where) {
+    void encode(int base, Selector s, Slots slots, List<ImplicitFilter> implicit, String where) {
         unsupported(s.matchData(), where + ".matchData");
         unsupported(s.matchNamespaceChanges(), where + ".matchNamespaceChanges");
         unsupported(s.matchCapabilityChanges(), where + ".matchCapabilityChanges");
         unsupported(s.matchReturnActions(), where + ".matchReturnActions");
         int nf = s.matchArgs().size() + s.matchReturnArgs().size();
-        if (nf > GenericAbi.MAX_FILTERS) {
-            problems.add(where, "at most " + GenericAbi.MAX_FILTERS + " matchArgs + matchReturnArgs per selector, got " + nf);
+        if (nf + implicit.size() > GenericAbi.MAX_FILTERS) {
+            problems.add(where, "at most " + (GenericAbi.MAX_FILTERS - implicit.size()) + " matchArgs + matchReturnArgs per"
+                    + " selector" + (implicit.isEmpty() ? "" : " here (" + implicit.size() + " of the kernel's "
+                    + GenericAbi.MAX_FILTERS + " filters keep the tracepoint to where the function runs)") + ", got " + nf);
             return;
         }
         int n = 0;
@@ -69,6 +72,17 @@ final class SelectorEncoder {
         for (int i = 0; i < s.matchReturnArgs().size(); i++) {
             MatchArgs m = s.matchReturnArgs().get(i);
             n += filter(base, n, m, true, slots, where + ".matchReturnArgs[" + i + "]");
+        }
+        for (ImplicitFilter f : implicit) {
+            int off = base + GenericAbi.Selector.FILTERS + n * GenericAbi.Filter.SIZEOF;
+            cfg.put(off + GenericAbi.Filter.SLOT, (byte) f.slot());
+            cfg.put(off + GenericAbi.Filter.OP, (byte) f.op());
+            cfg.put(off + GenericAbi.Filter.NVALS, (byte) f.values().size());
+            cfg.putInt(off + GenericAbi.Filter.SET_ID, nextSet++);
+            for (int i = 0; i < f.values().size(); i++) {
+                cfg.putLong(off + GenericAbi.Filter.VALS + 8 * i, f.values().get(i));
+            }
+            n++;
         }
         cfg.put(base + GenericAbi.Selector.NFILTERS, (byte) n);
         binaries(base + GenericAbi.Selector.BIN_OP, s.matchBinaries(), where + ".matchBinaries");

@@ -4,10 +4,13 @@ import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.bpf.generic.HookImage;
 import io.vigil.policy.HookSpec;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How one hook of a policy goes into the kernel on the chosen backend: the generic object, its
- * attachments and where each argument is read. The compiler turns it into a HookImage.
+ * attachments and where each argument is read. The compiler turns it into a HookImage. A hook can
+ * have several plans: one per function of a {@code list:} call, one per tracepoint of a mapped
+ * function (security_file_permission: read, write ...).
  *
  * @param hook          the policy's hook
  * @param where         its path in the policy, e.g. {@code spec.kprobes[0]}
@@ -19,9 +22,11 @@ import java.util.List;
  * @param args          args[] in order
  * @param retCtxOff     tracepoint: offset of ret in sys_exit's record
  * @param kind          the event the hook emits
- * @param functionName  Tetragon's function_name ("__x64_sys_openat")
+ * @param functionName  Tetragon's function_name ("__x64_sys_openat", "security_file_open", "file_open")
  * @param subsystem     tracepoints: subsystem; empty otherwise
  * @param event         tracepoints: event; empty otherwise
+ * @param implicit      filters added to every selector (a function served by a tracepoint)
+ * @param mappedFrom    the function a tracepoint stands for (TracepointEquivalents), if any
  */
 public record HookPlan(
         HookSpec hook,
@@ -36,9 +41,12 @@ public record HookPlan(
         HookDescriptor.Kind kind,
         String functionName,
         String subsystem,
-        String event) {
+        String event,
+        List<ImplicitFilter> implicit,
+        Optional<String> mappedFrom) {
     public HookPlan {
         attachments = List.copyOf(attachments);
         args = List.copyOf(args);
+        implicit = List.copyOf(implicit);
     }
 }

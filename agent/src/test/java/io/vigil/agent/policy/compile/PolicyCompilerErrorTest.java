@@ -42,13 +42,13 @@ class PolicyCompilerErrorTest {
     void kernelFunctionOnTracepointBackendNamesTheAlternative() {
         assertOne(rejected("""
                   kprobes:
-                  - call: "security_file_open"
+                  - call: "commit_creds"
                     syscall: false
                     args:
                     - index: 0
-                      type: "file"
-                """, Backend.TRACEPOINT), "spec.kprobes[0].call", "security_file_open", "this kernel refuses kprobes/fentry",
-                "sys_openat");
+                      type: "cred"
+                """, Backend.TRACEPOINT), "spec.kprobes[0].call", "commit_creds", "this kernel refuses kprobes and fentry",
+                "sys_setuid", "security_file_open, fd_install");
     }
 
     @Test
@@ -84,8 +84,8 @@ class PolicyCompilerErrorTest {
                       index: 0
                       type: "int"
                 """, Path.of("bad.yaml"));
-        io.vigil.agent.policy.plan.HookPlanner half = new io.vigil.agent.policy.plan.HookPlanner(Backend.TRACEPOINT, "__x64_sys_",
-                tp -> tp.equals("syscalls/sys_enter_openat"), tp -> java.util.Optional.empty());
+        io.vigil.agent.policy.plan.HookPlanner half = new io.vigil.agent.policy.plan.HookPlanner(Backend.TRACEPOINT,
+                new io.vigil.agent.policy.plan.FixedHostFacts("x86_64", Map.of("syscalls/sys_enter_openat", ""), java.util.Set.of()));
         PolicyRejectedException e = assertThrows(PolicyRejectedException.class, () -> half.plan(p));
         assertTrue(e.getMessage().contains("no tracepoint syscalls/sys_exit_openat"), e.getMessage());
     }
@@ -115,12 +115,12 @@ class PolicyCompilerErrorTest {
                       - operator: In
                         values: ["/bin/sh"]
                 """, Path.of("bad.yaml"));
-        var plans = Fixtures.planner(Backend.TRACEPOINT).plan(p);
+        var plans = Fixtures.planner(Backend.TRACEPOINT).plan(p).hooks();
         PolicyRejectedException e = assertThrows(PolicyRejectedException.class,
-                () -> PolicyCompiler.compile(p, plans, new CompileContext(1, -1L, Map.of())));
+                () -> PolicyCompiler.compile(p, plans, new CompileContext(1, -1L, Map.of(), SyscallTable.forArch("x86_64"))));
         assertOne(e.problems(), "spec.kprobes[0].selectors[0].matchBinaries", "all 64");
         // one bit free: the highest, taken
-        CompiledPolicy c = PolicyCompiler.compile(p, plans, new CompileContext(1, Long.MAX_VALUE, Map.of()));
+        CompiledPolicy c = PolicyCompiler.compile(p, plans, new CompileContext(1, Long.MAX_VALUE, Map.of(), SyscallTable.forArch("x86_64")));
         assertEquals(Long.MIN_VALUE, c.binaryBits());
         assertEquals(Map.of("/bin/sh", Long.MIN_VALUE), c.binaries().exact());
     }
@@ -154,14 +154,15 @@ class PolicyCompilerErrorTest {
                     - index: 4
                       type: "string"
                   lsmhooks:
-                  - hook: "file_open"
+                  - hook: "path_truncate"
                     args:
                     - index: 0
-                      type: "file"
+                      type: "path"
                 """, Backend.FENTRY);
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).toString().contains("__data_loc"), problems.toString());
-        assertTrue(problems.get(1).toString().contains("spec.lsmHooks[0]: LSM hooks are not supported yet"), problems.toString());
+        assertTrue(problems.get(1).toString().contains("spec.lsmhooks[0].hook: LSM hook path_truncate: no function"
+                + " security_path_truncate"), problems.toString());
     }
 
     @Test

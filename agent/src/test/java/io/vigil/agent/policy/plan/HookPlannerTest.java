@@ -10,13 +10,16 @@ import io.vigil.policy.LoadResult;
 import io.vigil.policy.PolicyLoader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HookPlannerTest {
-    private static final HookPlanner TP = new HookPlanner(Backend.TRACEPOINT, "__x64_sys_",
-            tp -> tp.equals("syscalls/sys_enter_openat") || tp.equals("syscalls/sys_exit_openat"), tp -> Optional.empty());
-    private static final HookPlanner KP = new HookPlanner(Backend.KPROBE, "__arm64_sys_", tp -> false, tp -> Optional.empty());
+    private static final HookPlanner TP = new HookPlanner(Backend.TRACEPOINT, FakeHosts.x86());
+    private static final FixedHostFacts ARM = new FixedHostFacts("aarch64", Map.of(),
+            Set.of("__arm64_sys_openat", "security_file_open"));
+    private static final HookPlanner KP = new HookPlanner(Backend.KPROBE, ARM);
 
     private static List<HookPlan> plan(HookPlanner planner, String kprobes) throws PolicyRejectedException {
         LoadResult r = PolicyLoader.loadText("""
@@ -28,7 +31,7 @@ class HookPlannerTest {
                   kprobes:
                 """ + kprobes, Path.of("p.yaml"));
         assertTrue(r.ok(), r.errors()::toString);
-        return planner.plan(r.policies().get(0));
+        return planner.plan(r.policies().get(0)).hooks();
     }
 
     @Test
@@ -81,8 +84,8 @@ class HookPlannerTest {
 
     @Test
     void syscallPrefixPerArch() {
-        assertEquals("__x64_sys_", HookPlanner.syscallPrefix("amd64"));
-        assertEquals("__arm64_sys_", HookPlanner.syscallPrefix("aarch64"));
+        assertEquals("__x64_sys_", new FixedHostFacts("amd64", Map.of(), Set.of()).syscallPrefix());
+        assertEquals("__arm64_sys_", ARM.syscallPrefix());
     }
 
     @Test
