@@ -365,7 +365,7 @@ public final class HookPlanner {
                 args.add(mappedArg(h.args().get(i), types.get(i), eq.params().get(h.args().get(i).index()), v));
             }
             if (v.btf()) {
-                looked.add("tp_btf/" + v.target());
+                looked.add("tp_btf/" + v.target().substring(v.target().indexOf('/') + 1));
                 if (!host.tracepointExists(v.target())) {
                     continue;
                 }

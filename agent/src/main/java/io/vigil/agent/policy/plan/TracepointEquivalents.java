@@ -50,7 +50,7 @@ public final class TracepointEquivalents {
      * One tracepoint (or sys_enter/sys_exit pair) that serves the function.
      *
      * @param target   a syscall name ("openat": syscalls/sys_enter_openat and sys_exit_openat) or, for
-     *                 a typed tracepoint, its event name ("sched_process_exec")
+     *                 a typed tracepoint, "subsystem/event" ("sched/sched_process_exec")
      * @param btf      the target is a tp_btf event
      * @param constant the value of the CONST parameter on this variant
      */
@@ -143,7 +143,7 @@ public final class TracepointEquivalents {
                             + " in-kernel TCP connects; a blocking connect is reported when it completes, after the handshake."),
             new Equivalent("security_bprm_check", Optional.of("bprm_check_security"),
                     List.of(new Param("bprm", Source.BTF_ARG, 2, List.of(ArgType.LINUX_BINPRM))),
-                    List.of(new Variant("sched_process_exec", true, 0)), Set.of(),
+                    List.of(new Variant("sched/sched_process_exec", true, 0)), Set.of(),
                     "Runs on tp_btf/sched_process_exec, once the exec has succeeded, in the new program: execs that fail"
                             + " (or that an LSM denies) are not seen, and enforcement cannot stop the exec. For a script or"
                             + " binfmt_misc program the file is the interpreter, where security_bprm_check runs once per"
