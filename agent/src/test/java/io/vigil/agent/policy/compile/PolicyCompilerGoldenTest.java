@@ -12,9 +12,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Policies in src/test/resources/compile -> the dump of what they compile to, compared with the
- * committed golden file. Regenerate after a deliberate change with
- * {@code -Dvigil.golden.update=true} (or VIGIL_GOLDEN_UPDATE=1) and review the diff.
+ * Policies in src/test/resources/compile -> the dump of what they compile to (every gen_config
+ * field by name, every map entry decoded, the matchBinaries map entries), compared with the
+ * committed golden file. The kernel is the fake x86_64 one of FakeHosts. Regenerate after a
+ * deliberate change and review the diff:
+ * {@code mvn -o -pl agent -am test -Dtest=PolicyCompilerGoldenTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dvigil.golden.update=true} (or VIGIL_GOLDEN_UPDATE=1).
  */
 class PolicyCompilerGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/compile/golden");
@@ -25,7 +28,10 @@ class PolicyCompilerGoldenTest {
         "readwrite.yaml, TRACEPOINT", "readwrite.yaml, KPROBE",
         "connect.yaml, TRACEPOINT",
         "tracepoints.yaml, TRACEPOINT", "tracepoints.yaml, FENTRY",
-        "functions.yaml, KPROBE"})
+        "functions.yaml, KPROBE",
+        "mapped.yaml, TRACEPOINT", "mapped.yaml, KPROBE",
+        "lsm.yaml, TRACEPOINT", "lsm.yaml, FENTRY",
+        "lists.yaml, TRACEPOINT", "lists.yaml, KPROBE"})
     void matchesGolden(String policy, Backend backend) throws Exception {
         String actual = render(Fixtures.compile(Fixtures.policy(policy), backend));
         Path golden = GOLDEN.resolve(policy.replace(".yaml", "") + "." + backend.displayName() + ".txt");
@@ -48,6 +54,7 @@ class PolicyCompilerGoldenTest {
                 .append(new TreeMap<>(c.binaries().prefixes())).append(" postfixes=")
                 .append(new TreeMap<>(c.binaries().postfixes())).append(" follow=0x")
                 .append(Long.toHexString(c.binaries().followMask())).append('\n');
+        s.append(HookImageDump.dumpBinaries(c.binaries().mapEntries()));
         for (CompiledHook h : c.hooks()) {
             s.append("\n").append(h.descriptor()).append('\n').append(HookImageDump.dump(h.image()));
         }
