@@ -16,7 +16,9 @@ import io.vigil.policy.Selector;
 import io.vigil.policy.SetOperator;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -137,11 +139,26 @@ final class SelectorEncoder {
         if (l.isEmpty()) {
             return;
         }
-        if (l.size() > 1 || l.get(0).values().size() > GenericAbi.MAX_PIDS) {
-            problems.add(where, "one filter of at most " + GenericAbi.MAX_PIDS + " pids per selector");
+        MatchPids p = l.get(0);
+        for (MatchPids o : l.subList(1, l.size())) {   // ANDed: NotIn a, NotIn b = NotIn a+b; In a, In b = In a&b
+            if (o.operator() != p.operator() || o.followForks() != p.followForks() || o.isNamespacePid() != p.isNamespacePid()) {
+                problems.add(where, "the kernel tests one matchPIDs filter per selector; several are merged only when they"
+                        + " have the same operator, followForks and isNamespacePID");
+                return;
+            }
+            Set<Long> merged = new LinkedHashSet<>(p.values());
+            if (p.operator() == SetOperator.NOT_IN) {
+                merged.addAll(o.values());
+            } else {
+                merged.retainAll(o.values());
+            }
+            p = new MatchPids(p.operator(), List.copyOf(merged), p.followForks(), p.isNamespacePid());
+        }
+        if (p.values().size() > GenericAbi.MAX_PIDS) {
+            problems.add(where, "at most " + GenericAbi.MAX_PIDS + " pids per selector (Tetragon's limit), got "
+                    + p.values().size() + (l.size() > 1 ? " after merging its " + l.size() + " filters" : ""));
             return;
         }
-        MatchPids p = l.get(0);
         cfg.put(base + GenericAbi.Selector.PID_OP, (byte) setOp(p.operator()));
         cfg.put(base + GenericAbi.Selector.PID_FLAGS, (byte) ((p.followForks() ? GenericAbi.PidFlag.FOLLOW_FORKS : 0)
                 | (p.isNamespacePid() ? GenericAbi.PidFlag.NAMESPACE : 0)));
