@@ -1,6 +1,7 @@
 package io.vigil.agent.policy.plan;
 
 import io.vigil.policy.ArgType;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,8 @@ public final class TracepointEquivalents {
         public Equivalent {
             params = List.copyOf(params);
             variants = List.copyOf(variants);
-            conditions = conditions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(conditions));
+            conditions = Collections.unmodifiableSet(conditions.isEmpty() ? EnumSet.noneOf(Condition.class)
+                    : EnumSet.copyOf(conditions));   // enum order: the compiled filters' order is stable
         }
 
         /** Whether the tracepoint pair's exit is needed (a parameter or condition uses the return value). */

@@ -195,4 +195,131 @@ class PolicyCompilerErrorTest {
         assertEquals(io.vigil.bpf.wire.GenericAbi.HookFlag.MONITOR | io.vigil.bpf.wire.GenericAbi.HookFlag.SYSCALL_TP, cfg[4]);
         assertEquals(0, cfg[9], "no selectors: post every call");
     }
+
+    @Test
+    void mappedFunctionWithReturnIsRefused() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "security_file_permission"
+                    syscall: false
+                    return: true
+                    args:
+                    - index: 0
+                      type: "file"
+                    returnArg:
+                      index: 0
+                      type: "int"
+                """, Backend.TRACEPOINT), "spec.kprobes[0].return", "security_file_permission is served by tracepoints",
+                "do not see its return value");
+    }
+
+    @Test
+    void mappedFunctionArgumentOfTheWrongType() {
+        assertOne(rejected("""
+                  lsmhooks:
+                  - hook: "bprm_check_security"
+                    args:
+                    - index: 0
+                      type: "string"
+                """, Backend.TRACEPOINT), "spec.lsmhooks[0].args", "argument 0 of security_bprm_check (bprm)",
+                "cannot be read as string", "use linux_binprm");
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "security_file_open"
+                    syscall: false
+                    args:
+                    - index: 1
+                      type: "int"
+                """, Backend.TRACEPOINT), "spec.kprobes[0].args", "security_file_open has 1 argument(s) (file); no index 1");
+    }
+
+    @Test
+    void tcpConnectNeedsItsSock() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "tcp_connect"
+                    syscall: false
+                """, Backend.TRACEPOINT), "spec.kprobes[0].args", "declare it (args: [{index: 0, type: sock}])");
+    }
+
+    @Test
+    void mappedFiltersTakeSelectorSlots() {
+        // tcp_connect adds two filters of its own: four matchArgs leave no room
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "tcp_connect"
+                    syscall: false
+                    args:
+                    - index: 0
+                      type: "sock"
+                    selectors:
+                    - matchArgs:
+                      - {index: 0, operator: "DPort", values: ["80"]}
+                      - {index: 0, operator: "DPort", values: ["443"]}
+                      - {index: 0, operator: "DAddr", values: ["10.0.0.0/8"]}
+                      - {index: 0, operator: "NotDAddr", values: ["10.1.0.0/16"]}
+                """, Backend.TRACEPOINT), "spec.kprobes[0].selectors[0]", "at most 3 matchArgs + matchReturnArgs per selector",
+                "2 of the kernel's 5 filters");
+    }
+
+    @Test
+    void missingFunctionSkippedOnlyWhenAsked() throws Exception {
+        String spec = """
+                  kprobes:
+                  - call: "no_such_function"
+                    syscall: false
+                %s
+                  - call: "sys_openat"
+                    syscall: true
+                """;
+        assertOne(rejected(spec.formatted(""), Backend.KPROBE), "spec.kprobes[0].call", "no function no_such_function",
+                "ignore.callNotFound");
+        TracingPolicy p = Fixtures.parse(HEAD + spec.formatted("    ignore:\n      callNotFound: true"), Path.of("bad.yaml"));
+        io.vigil.agent.policy.plan.Planned planned = Fixtures.planner(Backend.KPROBE).plan(p);
+        assertEquals(1, planned.hooks().size());
+        assertEquals(1, planned.skipped().size());
+        assertTrue(planned.skipped().get(0).toString().contains("skipped: ignore.callNotFound"), planned.skipped().toString());
+    }
+
+    @Test
+    void inMapOverAListOfSyscalls() {
+        assertOne(rejected("""
+                  lists:
+                  - name: "l"
+                    type: "syscalls"
+                    values: ["sys_openat", "sys_not_a_syscall"]
+                  tracepoints:
+                  - subsystem: "raw_syscalls"
+                    event: "sys_enter"
+                    args:
+                    - index: 4
+                      type: "syscall64"
+                    selectors:
+                    - matchArgs:
+                      - index: 0
+                        operator: "InMap"
+                        values: ["list:l"]
+                """, Backend.TRACEPOINT), "spec.tracepoints[0].selectors[0].matchArgs[0]",
+                "list 'l': 'sys_not_a_syscall' is not a syscall of x86_64");
+    }
+
+    @Test
+    void pidFiltersMergeOnlyWithTheSameOperator() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    selectors:
+                    - matchPIDs:
+                      - {operator: NotIn, values: [1, 2, 3]}
+                      - {operator: NotIn, values: [4, 5]}
+                """, Backend.TRACEPOINT), "spec.kprobes[0].selectors[0].matchPIDs", "at most 4 pids", "got 5 after merging its 2");
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    selectors:
+                    - matchPIDs:
+                      - {operator: NotIn, values: [1]}
+                      - {operator: In, values: [4]}
+                """, Backend.TRACEPOINT), "spec.kprobes[0].selectors[0].matchPIDs", "same operator, followForks and isNamespacePID");
+    }
 }
