@@ -41,6 +41,9 @@ public final class PolicyCompiler {
         List<CompiledHook> hooks = new ArrayList<>();
         int id = ctx.firstHookId();
         for (HookPlan plan : plans) {
+            if (DeadVariants.neverPosts(plan)) {
+                continue;
+            }
             int before = problems.count();
             ByteBuffer cfg = ByteBuffer.allocate(GenericAbi.Config.SIZEOF).order(LE);
             List<MapEntry> entries = new ArrayList<>();
