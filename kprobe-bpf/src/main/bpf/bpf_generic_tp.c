@@ -4,8 +4,12 @@
  * generic_tp_enter to syscalls/sys_enter_X and, with a return value, generic_tp_exit to
  * syscalls/sys_exit_X; a `tracepoints:` hook attaches generic_tp_enter to its event.
  *
+ * generic_tp_btf serves a kernel function through a typed tracepoint that carries its argument
+ * (security_bprm_check: tp_btf/sched_process_exec's bprm); the loader sets its target.
+ *
  *   generic_tp_enter: record fields at gen_arg.ctx_off -> gen_entry (generic_run.h)
  *   generic_tp_exit:  ret at gen_config.ret_ctx_off    -> gen_return
+ *   generic_tp_btf:   tracepoint argument gen_arg.src   -> gen_entry
  */
 #include "lib/generic_run.h"
 
@@ -58,4 +62,36 @@ int generic_tp_exit(void *ctx)
 		return 0;
 	}
 	return gen_return(h, cfg, (__s64)tp_field(ctx, cfg->ret_ctx_off, 8));
+}
+
+/* Argument pos of a typed tracepoint: ctx is its u64 array. Read as memory, as tp_field does, so
+ * the verifier need not know how many arguments the target has. */
+static __always_inline __u64 btf_arg(void *ctx, __u8 pos)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, 8, (void *)((long)ctx + 8 * (pos & 7)));
+	return v;
+}
+
+SEC("tp_btf")
+int generic_tp_btf(void *ctx)
+{
+	struct gen_heap *h = gen_heap_get();
+	struct gen_config *cfg = gen_config_get();
+
+	if (!h || !cfg) {
+		stat_inc(VIGIL_STAT_HEAP_MISS);
+		return 0;
+	}
+#pragma unroll
+	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
+		struct gen_arg *a = &cfg->args[i];
+
+		if (i >= cfg->nargs)
+			break;
+		h->st.in.raw[i] = btf_arg(ctx, a->src);
+		h->st.in.size[i] = a->size_src ? btf_arg(ctx, a->size_src - 1) : 0;
+	}
+	return gen_entry(h, cfg);
 }

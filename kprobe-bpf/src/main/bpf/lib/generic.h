@@ -210,14 +210,56 @@ static __always_inline __u64 gen_fd_file(__u64 fd)
 	return (__u64)f;
 }
 
-/* After a backend captured in.raw: what must be resolved at entry. */
+static __always_inline int gen_arg_is_fd(struct gen_arg *a)
+{
+	return a->type == VIGIL_GEN_TYPE_FD || (a->flags & VIGIL_GEN_ARG_FROM_FD);
+}
+
+/* After a backend captured in.raw: constants, and fds resolved at entry (return values are
+ * resolved by gen_fill_ret). */
 static __always_inline void gen_capture_done(struct gen_heap *h, struct gen_config *cfg)
 {
 #pragma unroll
 	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		if (i < cfg->nargs && cfg->args[i].type == VIGIL_GEN_TYPE_FD)
+		struct gen_arg *a = &cfg->args[i];
+
+		if (i >= cfg->nargs)
+			break;
+		if (a->flags & VIGIL_GEN_ARG_CONST)
+			h->st.in.raw[i] = a->ctx_off;
+		else if (!(a->flags & VIGIL_GEN_ARG_FROM_RET) && gen_arg_is_fd(a))
 			h->st.in.raw[i] = gen_fd_file(h->st.in.raw[i]);
 	}
+}
+
+/* At return: arguments that are the return value (an fd resolved to its file). */
+static __always_inline void gen_fill_ret(struct gen_heap *h, struct gen_config *cfg, __s64 ret)
+{
+#pragma unroll
+	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
+		struct gen_arg *a = &cfg->args[i];
+
+		if (i >= cfg->nargs)
+			break;
+		if (a->flags & VIGIL_GEN_ARG_FROM_RET)
+			h->st.in.raw[i] = gen_arg_is_fd(a) ? gen_fd_file(ret) : (__u64)ret;
+	}
+}
+
+#define GEN_S_IFMT 00170000
+#define GEN_S_IFSOCK 0140000
+
+/* The struct socket * of a socket's file, or 0 for any other file. */
+static __always_inline __u64 gen_file_socket(__u64 f)
+{
+	umode_t mode;
+
+	if (!f)
+		return 0;
+	mode = BPF_CORE_READ((struct file *)f, f_inode, i_mode);
+	if ((mode & GEN_S_IFMT) != GEN_S_IFSOCK)
+		return 0;
+	return (__u64)BPF_CORE_READ((struct file *)f, private_data);
 }
 
 static __always_inline long gen_read_mem(void *dst, __u32 size, __u64 src, int user)
@@ -429,6 +471,11 @@ static long gen_read_arg(__u32 idx, void *ctx)
 
 		__builtin_memset(sa, 0, sizeof(*sa));
 		len = sizeof(*sa);
+		if (a->type != VIGIL_GEN_TYPE_SOCKADDR && (a->flags & VIGIL_GEN_ARG_FROM_FD)) {
+			v = gen_file_socket(v);
+			if (v && a->type == VIGIL_GEN_TYPE_SOCK)
+				v = (__u64)BPF_CORE_READ((struct socket *)v, sk);
+		}
 		if (!v) {
 			flags |= VIGIL_GEN_ARGMSG_ERROR;
 			len = 0;

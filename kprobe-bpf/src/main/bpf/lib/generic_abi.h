@@ -66,6 +66,13 @@ enum vigil_gen_arg_flags {
 	VIGIL_GEN_ARG_RETURN_COPY = 0x02, /* read the buffer at return (e.g. read(2)'s buffer) */
 	VIGIL_GEN_ARG_MAX_DATA = 0x04,    /* char_buf: allow up to VIGIL_GEN_ARG_BYTES (else 4096 anyway) */
 	VIGIL_GEN_ARG_SIZE_RETURN = 0x08, /* char_buf: the size is the return value */
+	/* A kernel function served by a tracepoint (io.vigil.agent.policy.plan.TracepointEquivalents):
+	 * its argument is a constant of that tracepoint, the call's return value, or an fd's object. */
+	VIGIL_GEN_ARG_CONST = 0x10,       /* the value is ctx_off itself (security_file_permission's mask on sys_enter_read) */
+	VIGIL_GEN_ARG_FROM_RET = 0x20,    /* the value is the return value, taken at return (the fd openat returns);
+	                                   * with FD/FROM_FD resolved then, not at entry */
+	VIGIL_GEN_ARG_FROM_FD = 0x40,     /* the value read is an fd: a file argument is its struct file *, a socket
+	                                   * argument the file's struct socket *, a sock argument that socket's sk */
 };
 
 /* One argument to read. 12 bytes. */

@@ -92,6 +92,7 @@ static __always_inline int gen_return(struct gen_heap *h, struct gen_config *cfg
 	}
 	h->st.in = *st;
 	bpf_map_delete_elem(&gen_stash, &pid_tgid);
+	gen_fill_ret(h, cfg, ret);
 	h->st.ret = ret;
 	h->st.has_ret = 1;
 	return gen_run(h, cfg);

@@ -60,6 +60,12 @@ public final class GenericAbi {
         public static final int RETURN_COPY = 0x02;
         public static final int MAX_DATA = 0x04;
         public static final int SIZE_RETURN = 0x08;
+        /** the value is ctx_off itself (a constant of the tracepoint that serves a kernel function) */
+        public static final int CONST = 0x10;
+        /** the value is the return value, taken (and resolved, for fds) at return */
+        public static final int FROM_RET = 0x20;
+        /** the value read is an fd: file/socket/sock arguments are its file, the file's socket, its sk */
+        public static final int FROM_FD = 0x40;
         private ArgFlag() {}
     }
 

@@ -1,0 +1,28 @@
+package io.vigil.agent.policy.plan;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Host facts given as values (tests, and planning for another machine).
+ *
+ * @param formats   "subsystem/event" -> its format file's text (presence = the tracepoint exists)
+ * @param functions kernel functions that can be probed
+ */
+public record FixedHostFacts(String arch, Map<String, String> formats, Set<String> functions) implements HostFacts {
+    public FixedHostFacts {
+        formats = Map.copyOf(formats);
+        functions = Set.copyOf(functions);
+    }
+
+    @Override
+    public Optional<String> tracepointFormat(String subsystemEvent) {
+        return Optional.ofNullable(formats.get(subsystemEvent));
+    }
+
+    @Override
+    public boolean functionExists(String name) {
+        return functions.contains(name);
+    }
+}

@@ -1,0 +1,34 @@
+package io.vigil.agent.policy.plan;
+
+import java.util.Optional;
+
+/**
+ * What the planner needs to know about the kernel it plans for: the architecture, which
+ * tracepoints exist (with their format files) and which kernel functions can be probed. The
+ * planner reads nothing else, so it is a pure function of a policy, a backend and these facts.
+ * {@link TracefsHostFacts} reads this machine's; tests give fixed ones ({@link FixedHostFacts}).
+ */
+public interface HostFacts {
+    /** "x86_64" or "aarch64" (os.arch's "amd64" and "arm64" are accepted too). */
+    String arch();
+
+    /** The tracefs format file of "subsystem/event", if the kernel has that tracepoint. */
+    Optional<String> tracepointFormat(String subsystemEvent);
+
+    /** Whether "subsystem/event" exists (events/SUB/EV in tracefs). */
+    default boolean tracepointExists(String subsystemEvent) {
+        return tracepointFormat(subsystemEvent).isPresent();
+    }
+
+    /** Whether a kprobe can be put on this kernel function (/proc/kallsyms, available_filter_functions). */
+    boolean functionExists(String name);
+
+    /** Tetragon's syscall function prefix: "__x64_sys_" on x86_64, "__arm64_sys_" on arm64. */
+    default String syscallPrefix() {
+        return switch (arch()) {
+            case "amd64", "x86_64" -> "__x64_sys_";
+            case "aarch64", "arm64" -> "__arm64_sys_";
+            default -> throw new IllegalArgumentException("no syscall wrapper prefix known for arch " + arch());
+        };
+    }
+}
