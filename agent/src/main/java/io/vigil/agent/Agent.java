@@ -7,6 +7,7 @@ import io.vigil.agent.pipeline.EventProcessor;
 import io.vigil.agent.pipeline.MsgHandler;
 import io.vigil.agent.pipeline.PipelineStats;
 import io.vigil.agent.pipeline.RingBufferReader;
+import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.sensors.AttachedSensor;
 import io.vigil.agent.sensors.BaseSensors;
 import io.vigil.agent.sensors.LoadedSensors;
@@ -39,6 +40,7 @@ public final class Agent implements AutoCloseable {
     private final String backendSource;
     private final LoadedSensors sensors;
     private final ProcessModel processes;
+    private final HookRegistry hooks;
     private final PipelineStats stats = new PipelineStats();
     private final RingBufferReader reader;
     private final EventProcessor processor;
@@ -48,8 +50,9 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
-                  ProcessModel processes, List<EventSink> sinks) {
+                  ProcessModel processes, HookRegistry hooks, List<EventSink> sinks) {
         this.config = config;
+        this.hooks = hooks;
         this.backend = backend;
         this.backendSource = backendSource;
         this.sensors = sensors;
@@ -84,8 +87,9 @@ public final class Agent implements AutoCloseable {
         LoadedSensors sensors = new SensorLoader(BaseSensors.SHARED_MAPS).load(BaseSensors.ALL, backend);
         Agent agent = null;
         try {
-            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"));
-            agent = new Agent(config, backend, source, sensors, processes, sinks);
+            HookRegistry hooks = new HookRegistry();
+            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks);
+            agent = new Agent(config, backend, source, sensors, processes, hooks, sinks);
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {
@@ -113,6 +117,14 @@ public final class Agent implements AutoCloseable {
 
     public PipelineStats pipelineStats() {
         return stats;
+    }
+
+    /**
+     * The policy hooks the enricher knows, by hook id: register a hook's descriptor before its
+     * program is attached, unregister it after the program is detached. Thread-safe.
+     */
+    public HookRegistry hooks() {
+        return hooks;
     }
 
     /** Sum over CPUs of one kernel counter. */
@@ -155,6 +167,7 @@ public final class Agent implements AutoCloseable {
         p.put("emitted", stats.emitted.get());
         p.put("sink_errors", stats.sinkErrors.get());
         processes.putStats(s.putObject("cache"));
+        processes.putPolicyStats(s.putObject("policy_events"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
         return s;
     }
