@@ -1,7 +1,9 @@
 package io.vigil.agent.policy.events;
 
 import io.vigil.agent.policy.HookDescriptor;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,7 +30,7 @@ public final class HookRegistry {
 
     /** Adds every hook of a policy, or none: on a clash the ones added here are taken out again. */
     public void registerAll(Collection<HookDescriptor> ds) {
-        java.util.List<HookDescriptor> added = new java.util.ArrayList<>(ds.size());
+        List<HookDescriptor> added = new ArrayList<>(ds.size());
         try {
             for (HookDescriptor d : ds) {
                 boolean fresh = !hooks.containsKey(d.hookId());

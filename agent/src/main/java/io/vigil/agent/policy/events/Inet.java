@@ -1,5 +1,9 @@
 package io.vigil.agent.policy.events;
 
+import static java.util.Map.entry;
+
+import java.util.Map;
+
 /**
  * Tetragon's names for socket numbers (pkg/reader/network: InetFamily, InetType, InetProtocol,
  * TcpState; a number without a name is written in decimal) and its address text (Go's
@@ -17,21 +21,21 @@ final class Inet {
     private static final String[] TCP_STATES = {null, "TCP_ESTABLISHED", "TCP_SYN_SENT", "TCP_SYN_RECV",
         "TCP_FIN_WAIT1", "TCP_FIN_WAIT2", "TCP_TIME_WAIT", "TCP_CLOSE", "TCP_CLOSE_WAIT", "TCP_LAST_ACK",
         "TCP_LISTEN", "TCP_CLOSING", "TCP_NEW_SYN_RECV"};
-    private static final java.util.Map<Integer, String> PROTOCOLS = java.util.Map.ofEntries(
-            java.util.Map.entry(0, "IPPROTO_IP"), java.util.Map.entry(1, "IPPROTO_ICMP"),
-            java.util.Map.entry(2, "IPPROTO_IGMP"), java.util.Map.entry(4, "IPPROTO_IPIP"),
-            java.util.Map.entry(6, "IPPROTO_TCP"), java.util.Map.entry(8, "IPPROTO_EGP"),
-            java.util.Map.entry(12, "IPPROTO_PUP"), java.util.Map.entry(17, "IPPROTO_UDP"),
-            java.util.Map.entry(22, "IPPROTO_IDP"), java.util.Map.entry(29, "IPPROTO_TP"),
-            java.util.Map.entry(33, "IPPROTO_DCCP"), java.util.Map.entry(41, "IPPROTO_IPV6"),
-            java.util.Map.entry(46, "IPPROTO_RSVP"), java.util.Map.entry(47, "IPPROTO_GRE"),
-            java.util.Map.entry(50, "IPPROTO_ESP"), java.util.Map.entry(51, "IPPROTO_AH"),
-            java.util.Map.entry(92, "IPPROTO_MTP"), java.util.Map.entry(94, "IPPROTO_BEETPH"),
-            java.util.Map.entry(98, "IPPROTO_ENCAP"), java.util.Map.entry(103, "IPPROTO_PIM"),
-            java.util.Map.entry(108, "IPPROTO_COMP"), java.util.Map.entry(132, "IPPROTO_SCTP"),
-            java.util.Map.entry(136, "IPPROTO_UDPLITE"), java.util.Map.entry(137, "IPPROTO_MPLS"),
-            java.util.Map.entry(143, "IPPROTO_ETHERNET"), java.util.Map.entry(255, "IPPROTO_RAW"),
-            java.util.Map.entry(262, "IPPROTO_MPTCP"));
+    private static final Map<Integer, String> PROTOCOLS = Map.ofEntries(
+            entry(0, "IPPROTO_IP"), entry(1, "IPPROTO_ICMP"),
+            entry(2, "IPPROTO_IGMP"), entry(4, "IPPROTO_IPIP"),
+            entry(6, "IPPROTO_TCP"), entry(8, "IPPROTO_EGP"),
+            entry(12, "IPPROTO_PUP"), entry(17, "IPPROTO_UDP"),
+            entry(22, "IPPROTO_IDP"), entry(29, "IPPROTO_TP"),
+            entry(33, "IPPROTO_DCCP"), entry(41, "IPPROTO_IPV6"),
+            entry(46, "IPPROTO_RSVP"), entry(47, "IPPROTO_GRE"),
+            entry(50, "IPPROTO_ESP"), entry(51, "IPPROTO_AH"),
+            entry(92, "IPPROTO_MTP"), entry(94, "IPPROTO_BEETPH"),
+            entry(98, "IPPROTO_ENCAP"), entry(103, "IPPROTO_PIM"),
+            entry(108, "IPPROTO_COMP"), entry(132, "IPPROTO_SCTP"),
+            entry(136, "IPPROTO_UDPLITE"), entry(137, "IPPROTO_MPLS"),
+            entry(143, "IPPROTO_ETHERNET"), entry(255, "IPPROTO_RAW"),
+            entry(262, "IPPROTO_MPTCP"));
 
     static {
         String[] names = {"AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM",
