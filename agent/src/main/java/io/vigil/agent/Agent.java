@@ -10,6 +10,7 @@ import io.vigil.agent.pipeline.RingBufferReader;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
+import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.sensors.AttachedSensor;
 import io.vigil.agent.sensors.BaseSensors;
 import io.vigil.agent.sensors.LoadedSensors;
@@ -44,6 +45,7 @@ public final class Agent implements AutoCloseable {
     private final LoadedSensors sensors;
     private final ProcessModel processes;
     private final Optional<PolicyManager> policies;
+    private final HookRegistry hooks;
     private final PipelineStats stats = new PipelineStats();
     private final RingBufferReader reader;
     private final EventProcessor processor;
@@ -53,8 +55,10 @@ public final class Agent implements AutoCloseable {
     private boolean closed;
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
-                  ProcessModel processes, Optional<PolicyManager> policies, List<EventSink> sinks) {
+                  ProcessModel processes, HookRegistry hooks, Optional<PolicyManager> policies,
+                  List<EventSink> sinks) {
         this.config = config;
+        this.hooks = hooks;
         this.policies = policies;
         this.backend = backend;
         this.backendSource = backendSource;
@@ -101,9 +105,10 @@ public final class Agent implements AutoCloseable {
         LoadedSensors sensors = new SensorLoader(BaseSensors.SHARED_MAPS).load(BaseSensors.ALL, backend);
         Agent agent = null;
         try {
-            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"));
-            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors)));
-            agent = new Agent(config, backend, source, sensors, processes, policies, sinks);
+            HookRegistry hooks = new HookRegistry();
+            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks);
+            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks)));
+            agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks);
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {
@@ -136,6 +141,14 @@ public final class Agent implements AutoCloseable {
 
     public PipelineStats pipelineStats() {
         return stats;
+    }
+
+    /**
+     * The policy hooks the enricher knows, by hook id: register a hook's descriptor before its
+     * program is attached, unregister it after the program is detached. Thread-safe.
+     */
+    public HookRegistry hooks() {
+        return hooks;
     }
 
     /** Sum over CPUs of one kernel counter. */
@@ -178,6 +191,7 @@ public final class Agent implements AutoCloseable {
         p.put("emitted", stats.emitted.get());
         p.put("sink_errors", stats.sinkErrors.get());
         processes.putStats(s.putObject("cache"));
+        processes.putPolicyStats(s.putObject("policy_events"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
         policies.ifPresent(pm -> s.set("policies", PolicyControl.list(pm)));
         return s;

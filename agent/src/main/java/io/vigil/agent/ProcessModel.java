@@ -2,6 +2,9 @@ package io.vigil.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.agent.pipeline.MsgHandler;
+import io.vigil.agent.policy.events.HookRegistry;
+import io.vigil.agent.policy.events.PolicyEventFactory;
+import io.vigil.agent.policy.events.PolicyEventStats;
 import io.vigil.agent.process.CacheStats;
 import io.vigil.agent.process.Enricher;
 import io.vigil.agent.process.ProcFsScanner;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process model on both sides: the Java cache and enricher, seeded from /proc together with
- * the kernel's execve_map so that both name a running process by the same key.
+ * the kernel's execve_map so that both name a running process by the same key. Policy hook records
+ * are enriched here too, with the hooks of {@code hooks}.
  */
 final class ProcessModel {
     private static final Logger log = LoggerFactory.getLogger(ProcessModel.class);
@@ -43,10 +47,11 @@ final class ProcessModel {
         this.startupEvents = startupEvents;
     }
 
-    static ProcessModel create(AgentConfig config, BpfMap execveMap) {
+    static ProcessModel create(AgentConfig config, BpfMap execveMap, HookRegistry hooks) {
         BootClock clock = BootClock.system();
         ProcessCache cache = new ProcessCache(CACHE_CAPACITY, GRACE_NANOS, System::nanoTime);
-        Enricher enricher = new Enricher(config.nodeName(), clock::toInstant, cache, Enricher.Limits.defaults());
+        Enricher enricher = new Enricher(config.nodeName(), clock::toInstant, cache, Enricher.Limits.defaults(),
+                new PolicyEventFactory(hooks));
         List<Event> startup = new java.util.ArrayList<>();
         if (config.seedProcFs()) {
             List<SeedProcess> seeds;
@@ -114,8 +119,18 @@ final class ProcessModel {
         }
     }
 
-    /** Events the enricher could not emit. */
+    PolicyEventStats policyStats() {
+        return enricher.policyStats();
+    }
+
+    void putPolicyStats(ObjectNode n) {
+        for (Map.Entry<String, Long> e : policyStats().asMap().entrySet()) {
+            n.put(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Events the enricher could not emit: parked records dropped, policy records of unknown hooks or bad arguments. */
     long lostEvents() {
-        return stats().droppedEvents();
+        return stats().droppedEvents() + policyStats().dropped();
     }
 }

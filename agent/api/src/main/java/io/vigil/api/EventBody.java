@@ -2,10 +2,10 @@ package io.vigil.api;
 
 /**
  * The type-specific part of an {@link Event}: one member of Tetragon's {@code GetEventsResponse}
- * oneof (api/v1/tetragon/events.proto). Each type is written under its own JSON key; process_kprobe,
- * process_tracepoint and process_lsm join this list as records of their own.
+ * oneof (api/v1/tetragon/events.proto). Each type is written under its own JSON key. The policy
+ * events (process_kprobe, process_tracepoint, process_lsm) are the {@link PolicyEvent}s.
  */
-public sealed interface EventBody permits ProcessExec, ProcessExit {
+public sealed interface EventBody permits ProcessExec, ProcessExit, PolicyEvent {
 
     /** The oneof member's name: the event's top-level JSON key, e.g. {@code process_exec}. */
     String jsonKey();

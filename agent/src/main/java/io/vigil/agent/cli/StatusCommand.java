@@ -60,6 +60,7 @@ public final class StatusCommand implements Callable<Integer> {
         section(b, "kernel", s.path("kernel"));
         section(b, "pipeline", s.path("pipeline"));
         section(b, "cache", s.path("cache"));
+        section(b, "policy_events", s.path("policy_events"));
         return b.toString();
     }
 

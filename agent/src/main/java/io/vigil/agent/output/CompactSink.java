@@ -2,6 +2,7 @@ package io.vigil.agent.output;
 
 import io.vigil.api.Event;
 import io.vigil.api.EventSink;
+import io.vigil.api.PolicyEvent;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -13,7 +14,8 @@ import java.io.PrintStream;
  * 🚀 process 41234 /usr/bin/curl https://example.org
  * 💥 exit    41234 /usr/bin/curl https://example.org 0
  * </pre>
- * An exit shows its status, or the signal that killed it.
+ * An exit shows its status, or the signal that killed it. Policy events: {@link PolicyLine}, e.g.
+ * {@code 📬 open    41234 /usr/bin/cat /etc/passwd}.
  */
 public final class CompactSink implements EventSink {
     private final PrintStream out;
@@ -38,6 +40,8 @@ public final class CompactSink implements EventSink {
             b.append("💥 exit    ");
             process(b, x.process());
             b.append(' ').append(x.signal() != null && !x.signal().isEmpty() ? x.signal() : Long.toString(x.status()));
+        } else if (event.body() instanceof PolicyEvent p) {
+            PolicyLine.append(b, p);
         } else {
             b.append("❓ ").append(event.body().getClass().getSimpleName());
         }

@@ -1,8 +1,12 @@
 package io.vigil.agent.process;
 
+import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.agent.policy.events.HookRegistry;
+import io.vigil.agent.policy.events.PolicyEventFactory;
 import io.vigil.agent.process.ProcessCache.Entry;
 import io.vigil.agent.process.ProcessCache.Origin;
 import io.vigil.api.Event;
+import io.vigil.api.EventBody;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -11,6 +15,7 @@ import io.vigil.bpf.wire.ExecFlags;
 import io.vigil.bpf.wire.ExecMsg;
 import io.vigil.bpf.wire.ExecveKey;
 import io.vigil.bpf.wire.ExitMsg;
+import io.vigil.bpf.wire.GenericMsg;
 import io.vigil.bpf.wire.Msg;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,6 +49,12 @@ import java.util.function.Consumer;
  *       the process is retired (its alive reference and its parent's child reference go). If the
  *       process is not cached it is parked; given up, the event names only what the kernel key
  *       gives: exec_id, pid, start_time and the flag "unknown".
+ *   <li><b>generic</b> (a tracing-policy hook fired): a process_kprobe, process_tracepoint or
+ *       process_lsm ({@link PolicyEventFactory}) with the process (tid set to the calling thread)
+ *       and its parent from the cache. The hook is looked up on arrival; an unknown hook id is
+ *       counted and dropped. Waiting for the process or the parent parks the record as exit's do
+ *       (Tetragon's eventcache does the same for kprobes); given up, it goes out with what the key
+ *       gives (flag "unknown") or without parent.
  * </ul>
  */
 public final class Enricher {
@@ -68,6 +79,7 @@ public final class Enricher {
     private final KtimeToWall wall;
     private final ProcessCache cache;
     private final ParkingLot parking;
+    private final PolicyEventFactory policyEvents;
     /** Keys of kernel threads seen forking, so that their exits are recognised and ignored. */
     private final Map<ExecveKey, Boolean> kernelThreadKeys = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -81,8 +93,15 @@ public final class Enricher {
     private volatile long seeded;
     private volatile long kernelThreads;
 
+    /** An enricher without policy hooks: every msg_generic is an unknown hook. */
     public Enricher(String nodeName, KtimeToWall toWall, ProcessCache cache, Limits limits) {
+        this(nodeName, toWall, cache, limits, new PolicyEventFactory(new HookRegistry()));
+    }
+
+    public Enricher(String nodeName, KtimeToWall toWall, ProcessCache cache, Limits limits,
+                    PolicyEventFactory policyEvents) {
         this.nodeName = nodeName;
+        this.policyEvents = policyEvents;
         this.ids = new ExecIds(nodeName);
         this.wall = toWall;
         this.cache = cache;
@@ -116,6 +135,8 @@ public final class Enricher {
             onClone((CloneMsg) msg, out);
         } else if (msg instanceof ExitMsg) {
             onExit((ExitMsg) msg, out);
+        } else if (msg instanceof GenericMsg) {
+            onGeneric((GenericMsg) msg, out);
         }
         // BenchMsg and future record types carry no process lifecycle
     }
@@ -298,6 +319,52 @@ public final class Enricher {
                 new ProcessExit(process, parent, Signals.name(m.signal()), m.status(), t)));
     }
 
+    // ---- generic (policy hooks) ----
+
+    private void onGeneric(GenericMsg m, Consumer<Event> out) {
+        HookDescriptor hook = policyEvents.hookOf(m);
+        if (hook == null) {
+            return;
+        }
+        Entry e = cache.get(m.process());
+        if (e == null) {
+            Parked p = new Parked(Parked.Kind.GENERIC_PROCESS, m, cache.nanoTime());
+            p.hook = hook;
+            parking.park(p, out);
+            return;
+        }
+        Parked p = genericOf(m, hook, e, null, out);
+        if (p != null) {
+            parking.park(p, out);
+        }
+    }
+
+    /** Emits the event of a cached process; if its parent is missing, returns the record to park instead. */
+    private Parked genericOf(GenericMsg m, HookDescriptor hook, Entry e, Parked p, Consumer<Event> out) {
+        ExecveKey parentKey = e.parentKey();
+        Entry parent = cache.get(parentKey);
+        if (parent == null && needsParent(m.process().pid(), parentKey)) {
+            if (p == null) {
+                p = new Parked(Parked.Kind.GENERIC_PARENT, m, cache.nanoTime());
+                p.hook = hook;
+            }
+            p.kind = Parked.Kind.GENERIC_PARENT;
+            p.process = e.info();
+            p.parentKey = parentKey;
+            return p;
+        }
+        emitGeneric(m, hook, e.info(), parent == null ? null : parent.info(), out);
+        return null;
+    }
+
+    private void emitGeneric(GenericMsg m, HookDescriptor hook, ProcessInfo process, ProcessInfo parent,
+                             Consumer<Event> out) {
+        EventBody body = policyEvents.body(hook, m, process, parent);
+        if (body != null) {
+            out.accept(new Event(nodeName, wall.toInstant(m.ktime()), body));
+        }
+    }
+
     // ---- parked records ----
 
     private boolean resolve(Parked p, Consumer<Event> out) {
@@ -337,6 +404,22 @@ public final class Enricher {
                 emitExit((ExitMsg) p.msg, p.process, parent.info(), out);
                 return true;
             }
+            case GENERIC_PROCESS: {
+                GenericMsg m = (GenericMsg) p.msg;
+                Entry e = cache.get(m.process());
+                if (e == null) {
+                    return false;
+                }
+                return genericOf(m, p.hook, e, p, out) == null;
+            }
+            case GENERIC_PARENT: {
+                Entry parent = cache.get(p.parentKey);
+                if (parent == null) {
+                    return false;
+                }
+                emitGeneric((GenericMsg) p.msg, p.hook, p.process, parent.info(), out);
+                return true;
+            }
             default:
                 throw new IllegalStateException("unknown parked kind " + p.kind);
         }
@@ -369,6 +452,21 @@ public final class Enricher {
             }
             case EXIT_PARENT:
                 emitExit((ExitMsg) p.msg, p.process, null, out);
+                return true;
+            case GENERIC_PROCESS: {
+                GenericMsg m = (GenericMsg) p.msg;
+                ExecveKey key = m.process();
+                ProcessInfo bare = ProcessInfo.builder()
+                        .execId(ids.of(key))
+                        .pid(ProcessInfo.uint32(key.pid()))
+                        .flags(FlagWords.of(FlagWords.UNKNOWN))
+                        .startTime(wall.toInstant(key.ktime()))
+                        .build();
+                emitGeneric(m, p.hook, bare, null, out);
+                return true;
+            }
+            case GENERIC_PARENT:
+                emitGeneric((GenericMsg) p.msg, p.hook, p.process, null, out);
                 return true;
             default:
                 throw new IllegalStateException("unknown parked kind " + p.kind);
@@ -449,6 +547,11 @@ public final class Enricher {
     }
 
     // ---- stats ----
+
+    /** The policy events' counters; callable from any thread. */
+    public io.vigil.agent.policy.events.PolicyEventStats policyStats() {
+        return policyEvents.stats();
+    }
 
     /** A snapshot of the counters; callable from any thread. */
     public CacheStats stats() {

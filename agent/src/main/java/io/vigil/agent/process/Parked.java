@@ -1,5 +1,6 @@
 package io.vigil.agent.process;
 
+import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.api.ProcessInfo;
 import io.vigil.bpf.wire.ExecveKey;
 import io.vigil.bpf.wire.Msg;
@@ -14,7 +15,11 @@ final class Parked {
         /** exit record waiting for its process */
         EXIT_PROCESS,
         /** exit event, its process known, waiting for the parent */
-        EXIT_PARENT
+        EXIT_PARENT,
+        /** policy hook record waiting for its process */
+        GENERIC_PROCESS,
+        /** policy hook record, its process known, waiting for the parent */
+        GENERIC_PARENT
     }
 
     Kind kind;
@@ -25,9 +30,11 @@ final class Parked {
     ProcessCache.Entry entry;
     /** EXEC_PARENT: its flag bits, to add "miss" on giving up */
     int flags;
-    /** EXIT_PARENT: the exited process as it was */
+    /** EXIT_PARENT, GENERIC_PARENT: the process as it was */
     ProcessInfo process;
-    /** EXEC_PARENT, EXIT_PARENT: the parent waited for */
+    /** GENERIC_*: the hook, bound at arrival (it may be unloaded while the record waits) */
+    HookDescriptor hook;
+    /** EXEC_PARENT, EXIT_PARENT, GENERIC_PARENT: the parent waited for */
     ExecveKey parentKey;
 
     Parked(Kind kind, Msg msg, long parkedAtNanos) {

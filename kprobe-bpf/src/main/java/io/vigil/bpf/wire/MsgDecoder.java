@@ -33,6 +33,8 @@ public final class MsgDecoder {
                 need(b, Layout.Exit.SIZEOF, op);
                 return new ExitMsg(ktime, key(b, Layout.Exit.PROCESS), b.getInt(Layout.Exit.TID),
                         b.getInt(Layout.Exit.EXIT_CODE));
+            case GENERIC:
+                return generic(b, ktime);
             case BENCH:
                 need(b, Layout.Bench.SIZEOF, op);
                 return new BenchMsg(ktime, b.getInt(Layout.Bench.PID), b.getLong(Layout.Bench.SEQ));
@@ -63,6 +65,47 @@ public final class MsgDecoder {
                 b.getInt(cred + Layout.Cred.GID), b.getInt(cred + Layout.Cred.EGID),
                 b.getInt(cred + Layout.Cred.AUID), b.getInt(Layout.Exec.TID), b.getInt(Layout.Exec.FLAGS),
                 b.getLong(Layout.Exec.CGROUP_ID), binary, argv, cwd);
+    }
+
+    /** struct msg_generic, then nargs × (struct msg_gen_arg, len bytes), packed. */
+    private static GenericMsg generic(ByteBuffer b, long ktime) throws MalformedRecordException {
+        need(b, GenericAbi.MsgGeneric.SIZEOF, MsgOp.GENERIC);
+        int nargs = b.get(GenericAbi.MsgGeneric.NARGS) & 0xff;
+        if (nargs > GenericAbi.MAX_ARGS) {
+            throw new MalformedRecordException("generic record declares " + nargs + " arguments, at most "
+                    + GenericAbi.MAX_ARGS);
+        }
+        List<GenericMsg.RawArg> args = new ArrayList<>(nargs);
+        int off = GenericAbi.MsgGeneric.SIZEOF;
+        for (int i = 0; i < nargs; i++) {
+            if (b.remaining() - off < GenericAbi.MsgArg.SIZEOF) {
+                throw new MalformedRecordException("generic record of " + b.remaining() + " bytes ends in argument " + i
+                        + "'s header");
+            }
+            long len = Integer.toUnsignedLong(b.getInt(off + GenericAbi.MsgArg.LEN));
+            int flags = b.getInt(off + GenericAbi.MsgArg.FLAGS);
+            off += GenericAbi.MsgArg.SIZEOF;
+            if (len > GenericAbi.ARG_BYTES || len > b.remaining() - off) {
+                throw new MalformedRecordException("generic argument " + i + " declares " + len + " bytes, "
+                        + (b.remaining() - off) + " left in the record");
+            }
+            if ((flags & GenericAbi.ArgMsgFlag.ERROR) != 0 && len != 0) {
+                throw new MalformedRecordException("generic argument " + i + " is flagged unreadable but carries " + len
+                        + " bytes");
+            }
+            byte[] bytes = new byte[(int) len];
+            b.get(off, bytes);
+            off += (int) len;
+            args.add(new GenericMsg.RawArg(flags, bytes));
+        }
+        if (off != b.remaining()) { // the sensor submits exactly header + arguments
+            throw new MalformedRecordException("generic record has " + (b.remaining() - off)
+                    + " bytes after its " + nargs + " arguments");
+        }
+        return new GenericMsg(ktime, key(b, GenericAbi.MsgGeneric.PROCESS), b.getInt(GenericAbi.MsgGeneric.TID),
+                b.getInt(GenericAbi.MsgGeneric.HOOK_ID), b.getLong(GenericAbi.MsgGeneric.RET),
+                b.get(GenericAbi.MsgGeneric.SELECTOR) & 0xff, b.getShort(GenericAbi.MsgGeneric.FLAGS) & 0xffff,
+                b.getInt(GenericAbi.MsgGeneric.ACTIONS), args);
     }
 
     private static void need(ByteBuffer b, int size, MsgOp op) throws MalformedRecordException {

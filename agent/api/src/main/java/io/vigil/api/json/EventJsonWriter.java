@@ -6,17 +6,25 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.EventBody;
+import io.vigil.api.KprobeAction;
+import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
+import io.vigil.api.ProcessKprobe;
+import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessTracepoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * Writes events exactly as Tetragon's JSON exporter does: one object per line,
@@ -28,9 +36,14 @@ import java.time.Instant;
  * <ul>
  *   <li>field names are the proto names (snake_case), in the proto's field-number order: the event
  *       oneof first, then node_name (1000), then time (1001);
- *   <li>EmitUnpopulated is false: empty strings, zero plain numbers (refcnt, status) and unset
- *       messages (parent) are omitted; wrapper numbers (pid, uid, auid, tid) are written when set,
- *       even when 0;
+ *   <li>EmitUnpopulated is false: empty strings, zero plain numbers (refcnt, status), empty
+ *       repeated fields, zero enums and unset messages (parent) are omitted; wrapper numbers (pid,
+ *       uid, auid, tid) are written when set, even when 0; a oneof member is written whenever it is
+ *       the one set, even at its zero value ({@code "int_arg":0});
+ *   <li>64-bit integers (size_arg, long_arg, cookie) as JSON strings, bytes as standard base64,
+ *       enums by name;
+ *   <li>fields of the policy events in the proto's declaration order (process_lsm declares
+ *       policy_name and message before args);
  *   <li>timestamps as {@link Rfc3339} (UTC, 0/3/6/9 fractional digits);
  *   <li>strings escaped as Go's internal/encoding/json does: {@code \"} {@code \\} {@code \b}
  *       {@code \f} {@code \n} {@code \r} {@code \t}, other control characters as lower-case
@@ -63,6 +76,9 @@ public final class EventJsonWriter {
     private static final SerializableString TID = new SerializedString("tid");
     private static final SerializableString PROCESS_EXEC = new SerializedString(ProcessExec.JSON_KEY);
     private static final SerializableString PROCESS_EXIT = new SerializedString(ProcessExit.JSON_KEY);
+    private static final SerializableString PROCESS_KPROBE = new SerializedString(ProcessKprobe.JSON_KEY);
+    private static final SerializableString PROCESS_TRACEPOINT = new SerializedString(ProcessTracepoint.JSON_KEY);
+    private static final SerializableString PROCESS_LSM = new SerializedString(ProcessLsm.JSON_KEY);
 
     private final JsonFactory factory;
 
@@ -99,6 +115,15 @@ public final class EventJsonWriter {
         } else if (body instanceof ProcessExit) {
             g.writeFieldName(PROCESS_EXIT);
             writeExit(g, (ProcessExit) body);
+        } else if (body instanceof ProcessKprobe k) {
+            g.writeFieldName(PROCESS_KPROBE);
+            writeKprobe(g, k);
+        } else if (body instanceof ProcessTracepoint t) {
+            g.writeFieldName(PROCESS_TRACEPOINT);
+            writeTracepoint(g, t);
+        } else if (body instanceof ProcessLsm l) {
+            g.writeFieldName(PROCESS_LSM);
+            writeLsm(g, l);
         } else {
             throw new IllegalArgumentException("no JSON form for " + body.getClass().getName());
         }
@@ -156,6 +181,210 @@ public final class EventJsonWriter {
             writeTimestamp(g, x.time());
         }
         g.writeEndObject();
+    }
+
+    private void writeKprobe(JsonGenerator g, ProcessKprobe k) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, k.process(), k.parent());
+        string(g, "function_name", k.functionName());
+        args(g, k.args());
+        if (k.returnArg() != null) {
+            g.writeFieldName("return");
+            writeArgument(g, k.returnArg());
+        }
+        action(g, "action", k.action());
+        string(g, "policy_name", k.policyName());
+        action(g, "return_action", k.returnAction());
+        string(g, "message", k.message());
+        strings(g, "tags", k.tags());
+        g.writeEndObject();
+    }
+
+    private void writeTracepoint(JsonGenerator g, ProcessTracepoint t) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, t.process(), t.parent());
+        string(g, "subsys", t.subsys());
+        string(g, "event", t.event());
+        args(g, t.args());
+        string(g, "policy_name", t.policyName());
+        action(g, "action", t.action());
+        string(g, "message", t.message());
+        strings(g, "tags", t.tags());
+        g.writeEndObject();
+    }
+
+    private void writeLsm(JsonGenerator g, ProcessLsm l) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, l.process(), l.parent());
+        string(g, "function_name", l.functionName());
+        string(g, "policy_name", l.policyName());
+        string(g, "message", l.message());
+        args(g, l.args());
+        action(g, "action", l.action());
+        strings(g, "tags", l.tags());
+        g.writeEndObject();
+    }
+
+    private void processAndParent(JsonGenerator g, ProcessInfo process, ProcessInfo parent) throws IOException {
+        g.writeFieldName(PROCESS);
+        writeProcess(g, process);
+        if (parent != null) {
+            g.writeFieldName(PARENT);
+            writeProcess(g, parent);
+        }
+    }
+
+    private void args(JsonGenerator g, List<KprobeArgument> args) throws IOException {
+        if (args.isEmpty()) {
+            return;
+        }
+        g.writeFieldName("args");
+        g.writeStartArray();
+        for (KprobeArgument a : args) {
+            writeArgument(g, a);
+        }
+        g.writeEndArray();
+    }
+
+    /** A Tetragon {@code KprobeArgument}: the oneof member set, then label. */
+    public void writeArgument(JsonGenerator g, KprobeArgument a) throws IOException {
+        g.writeStartObject();
+        ArgValue v = a.value();
+        g.writeFieldName(v.jsonKey());
+        if (v instanceof ArgValue.IntArg x) {
+            g.writeNumber(x.value());
+        } else if (v instanceof ArgValue.UintArg x) {
+            g.writeNumber(x.value());
+        } else if (v instanceof ArgValue.SizeArg x) {
+            g.writeString(Long.toUnsignedString(x.value()));
+        } else if (v instanceof ArgValue.LongArg x) {
+            g.writeString(Long.toString(x.value()));
+        } else if (v instanceof ArgValue.StringArg x) {
+            g.writeString(x.value());
+        } else if (v instanceof ArgValue.BytesArg x) {
+            g.writeString(Base64.getEncoder().encodeToString(x.value()));
+        } else if (v instanceof ArgValue.FileArg x) {
+            pathObject(g, x.path(), x.flags(), x.permission());
+        } else if (v instanceof ArgValue.PathArg x) {
+            pathObject(g, x.path(), x.flags(), x.permission());
+        } else if (v instanceof ArgValue.LinuxBinprmArg x) {
+            pathObject(g, x.path(), x.flags(), x.permission());
+        } else if (v instanceof ArgValue.SockArg x) {
+            writeSock(g, x);
+        } else if (v instanceof ArgValue.SkbArg x) {
+            writeSkb(g, x);
+        } else if (v instanceof ArgValue.SockaddrArg x) {
+            g.writeStartObject();
+            string(g, "family", x.family());
+            string(g, "addr", x.addr());
+            uint(g, "port", x.port());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.CredArg x) {
+            writeCred(g, x);
+        } else if (v instanceof ArgValue.CapabilityArg x) {
+            g.writeStartObject();
+            g.writeFieldName("value"); // Int32Value: written even when 0
+            g.writeNumber(x.value());
+            string(g, "name", x.name());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.CapSetArg x) {
+            g.writeString(x.hex());
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
+        }
+        string(g, "label", a.label());
+        g.writeEndObject();
+    }
+
+    /** KprobeFile, KprobePath and KprobeLinuxBinprm share path, flags, permission (mount is not sent). */
+    private static void pathObject(JsonGenerator g, String path, String flags, String permission) throws IOException {
+        g.writeStartObject();
+        string(g, "path", path);
+        string(g, "flags", flags);
+        string(g, "permission", permission);
+        g.writeEndObject();
+    }
+
+    private static void writeSock(JsonGenerator g, ArgValue.SockArg x) throws IOException {
+        g.writeStartObject();
+        string(g, "family", x.family());
+        string(g, "type", x.type());
+        string(g, "protocol", x.protocol());
+        uint(g, "mark", x.mark());
+        uint(g, "priority", x.priority());
+        string(g, "saddr", x.saddr());
+        string(g, "daddr", x.daddr());
+        uint(g, "sport", x.sport());
+        uint(g, "dport", x.dport());
+        if (x.cookie() != 0) {
+            g.writeFieldName("cookie");
+            g.writeString(Long.toUnsignedString(x.cookie()));
+        }
+        string(g, "state", x.state());
+        g.writeEndObject();
+    }
+
+    private static void writeSkb(JsonGenerator g, ArgValue.SkbArg x) throws IOException {
+        g.writeStartObject();
+        string(g, "saddr", x.saddr());
+        string(g, "daddr", x.daddr());
+        uint(g, "sport", x.sport());
+        uint(g, "dport", x.dport());
+        uint(g, "proto", x.proto());
+        string(g, "protocol", x.protocol());
+        string(g, "family", x.family());
+        g.writeEndObject();
+    }
+
+    /** ProcessCredentials: the ids are UInt32Value wrappers, always written; caps is always set. */
+    private static void writeCred(JsonGenerator g, ArgValue.CredArg x) throws IOException {
+        g.writeStartObject();
+        long[] ids = {x.uid(), x.gid(), x.euid(), x.egid(), x.suid(), x.sgid(), x.fsuid(), x.fsgid()};
+        String[] names = {"uid", "gid", "euid", "egid", "suid", "sgid", "fsuid", "fsgid"};
+        for (int i = 0; i < ids.length; i++) {
+            g.writeFieldName(names[i]);
+            g.writeNumber(ids[i]);
+        }
+        g.writeFieldName("caps");
+        g.writeStartObject();
+        strings(g, "permitted", x.permitted());
+        strings(g, "effective", x.effective());
+        strings(g, "inheritable", x.inheritable());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void action(JsonGenerator g, String name, KprobeAction a) throws IOException {
+        if (a != KprobeAction.UNKNOWN) {
+            g.writeFieldName(name);
+            g.writeString(a.protoName());
+        }
+    }
+
+    private static void string(JsonGenerator g, String name, String v) throws IOException {
+        if (!v.isEmpty()) {
+            g.writeFieldName(name);
+            g.writeString(v);
+        }
+    }
+
+    private static void uint(JsonGenerator g, String name, long v) throws IOException {
+        if (v != 0) {
+            g.writeFieldName(name);
+            g.writeNumber(v);
+        }
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> v) throws IOException {
+        if (v.isEmpty()) {
+            return;
+        }
+        g.writeFieldName(name);
+        g.writeStartArray();
+        for (String s : v) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
     }
 
     /** A Tetragon {@code Process} object, fields in proto order. */

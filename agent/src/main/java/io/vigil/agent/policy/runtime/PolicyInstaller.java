@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.runtime;
 
+import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.sensors.LoadedSensors;
 import io.vigil.bpf.Backend;
 import io.vigil.policy.PolicyMode;
@@ -20,11 +21,12 @@ public interface PolicyInstaller {
 
     /**
      * Makes the agent's installer once its base sensors are in the kernel: policy hooks run on the
-     * agent's backend and share the sensors' maps ({@code events}, {@code execve_map}, {@code bin_*}).
+     * agent's backend and share the sensors' maps ({@code events}, {@code execve_map}, {@code bin_*}); the installer
+     * registers each hook's descriptor in {@code hooks} before attaching it and removes it after detaching.
      */
     @FunctionalInterface
     interface Factory {
-        PolicyInstaller create(Backend backend, LoadedSensors sensors);
+        PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks);
     }
 
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;

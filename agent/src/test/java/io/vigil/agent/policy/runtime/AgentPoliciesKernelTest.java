@@ -58,7 +58,7 @@ class AgentPoliciesKernelTest {
             }
         };
         AtomicReference<Backend> seenBackend = new AtomicReference<>();
-        Agent agent = Agent.start(config(), List.of(), (backend, sensors) -> {
+        Agent agent = Agent.start(config(), List.of(), (backend, sensors, hooks) -> {
             seenBackend.set(backend);
             seenSensors.set(sensors);
             return inst;
