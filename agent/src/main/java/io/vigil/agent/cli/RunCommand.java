@@ -6,6 +6,7 @@ import io.vigil.agent.control.ControlServer;
 import io.vigil.agent.output.Outputs;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyDirectory;
+import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.api.EventSink;
@@ -44,9 +45,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * Installs tracing policies in the kernel (compile, load, attach): the one place the kernel side
-     * is wired. Empty: the agent runs the process sensors only, and policy commands answer why.
+     * is wired. Empty in a build without policy support: the agent runs the process sensors only.
      */
-    static final Optional<PolicyInstaller.Factory> POLICY_INSTALLERS = Optional.empty();
+    static final Optional<PolicyInstaller.Factory> POLICY_INSTALLERS = Optional.of(KernelPolicyInstaller.FACTORY);
 
     @Spec
     CommandSpec spec;

@@ -68,7 +68,7 @@ public final class CompatibilityCollector {
         Map<Backend, HookPlanner> planners = new LinkedHashMap<>();
         planners.put(Backend.TRACEPOINT, new HookPlanner(Backend.TRACEPOINT, host));
         planners.put(Backend.KPROBE, new HookPlanner(Backend.KPROBE, host));
-        return new CompatibilityCollector(planners, new CompileContext(1, 0, hostNamespaces(),
+        return new CompatibilityCollector(planners, new CompileContext(1, 0, HostNamespaces.ofThisProcess(),
                 SyscallTable.forArch(System.getProperty("os.arch"))));
     }
 
@@ -172,24 +172,6 @@ public final class CompatibilityCollector {
     private static String shorten(String reason, Path base) {
         String b = base.toString() + "/";
         return reason.startsWith(b) ? reason.substring(b.length()) : reason;
-    }
-
-    /** Inode numbers of this process's namespaces (the agent runs in the host's), for host_ns. */
-    static Map<NamespaceType, Long> hostNamespaces() {
-        Map<NamespaceType, Long> m = new LinkedHashMap<>();
-        Map<NamespaceType, String> files = Map.of(NamespaceType.UTS, "uts", NamespaceType.IPC, "ipc", NamespaceType.MNT, "mnt",
-                NamespaceType.PID, "pid", NamespaceType.PID_FOR_CHILDREN, "pid_for_children", NamespaceType.NET, "net",
-                NamespaceType.TIME, "time", NamespaceType.TIME_FOR_CHILDREN, "time_for_children", NamespaceType.CGROUP, "cgroup",
-                NamespaceType.USER, "user");
-        files.forEach((t, f) -> {
-            try {
-                String link = Files.readSymbolicLink(Path.of("/proc/self/ns", f)).toString();   // "mnt:[4026531841]"
-                m.put(t, Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']'))));
-            } catch (IOException | RuntimeException e) {
-                // that namespace type is not there: host_ns of it is refused by the compiler
-            }
-        });
-        return m;
     }
 
     /**

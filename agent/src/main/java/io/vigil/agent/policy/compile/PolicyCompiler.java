@@ -35,9 +35,15 @@ public final class PolicyCompiler {
 
     public static CompiledPolicy compile(TracingPolicy policy, List<HookPlan> plans, CompileContext ctx)
             throws PolicyRejectedException {
+        return compile(policy, policy.mode(), plans, ctx);
+    }
+
+    /** As {@link #compile(TracingPolicy, List, CompileContext)}, in the given mode instead of the policy's own. */
+    public static CompiledPolicy compile(TracingPolicy policy, PolicyMode mode, List<HookPlan> plans, CompileContext ctx)
+            throws PolicyRejectedException {
         Problems problems = new Problems(policy.source());
         BinaryBits bits = new BinaryBits(ctx.usedBinaryBits());
-        int monitor = policy.mode() == PolicyMode.MONITOR ? GenericAbi.HookFlag.MONITOR : 0;
+        int monitor = mode == PolicyMode.MONITOR ? GenericAbi.HookFlag.MONITOR : 0;
         List<CompiledHook> hooks = new ArrayList<>();
         int id = ctx.firstHookId();
         for (HookPlan plan : plans) {

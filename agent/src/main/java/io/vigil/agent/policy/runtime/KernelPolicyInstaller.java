@@ -1,0 +1,170 @@
+package io.vigil.agent.policy.runtime;
+
+import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.agent.policy.compile.BinaryTableSet;
+import io.vigil.agent.policy.compile.CompileContext;
+import io.vigil.agent.policy.compile.CompiledHook;
+import io.vigil.agent.policy.compile.CompiledPolicy;
+import io.vigil.agent.policy.compile.HostNamespaces;
+import io.vigil.agent.policy.compile.PolicyCompiler;
+import io.vigil.agent.policy.compile.SyscallTable;
+import io.vigil.agent.policy.events.HookRegistry;
+import io.vigil.agent.policy.plan.HookPlanner;
+import io.vigil.agent.policy.plan.Planned;
+import io.vigil.agent.policy.plan.PolicyProblem;
+import io.vigil.agent.policy.plan.PolicyRejectedException;
+import io.vigil.bpf.BpfException;
+import io.vigil.bpf.generic.BinaryTables;
+import io.vigil.bpf.generic.GenericHookLoader;
+import io.vigil.bpf.generic.LoadedHook;
+import io.vigil.policy.PolicyMode;
+import io.vigil.policy.TracingPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's installer: plan the policy's hooks for the backend, compile them, register their
+ * descriptors, write the matchBinaries tables and load each hook; all or nothing. Hook ids only
+ * grow, so a record still in flight from an uninstalled hook can never be taken for a newer one.
+ * Called by the {@link PolicyManager} from one thread at a time.
+ */
+public final class KernelPolicyInstaller implements PolicyInstaller {
+    private static final Logger log = LoggerFactory.getLogger(KernelPolicyInstaller.class);
+
+    /** The agent's factory: policy hooks share the base sensors' maps. */
+    public static final Factory FACTORY = (backend, sensors, hooks) -> new KernelPolicyInstaller(
+            HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
+            new BinaryTables(sensors::map), hooks,
+            new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))));
+
+    private final HookPlanner planner;
+    private final GenericHookLoader loader;
+    private final BinaryTables binaryTables;
+    private final HookRegistry registry;
+    private final CompileContext base;
+    private int nextHookId;
+    private final Set<Loaded> installed = new LinkedHashSet<>();
+
+    public KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables,
+            HookRegistry registry, CompileContext first) {
+        this.planner = planner;
+        this.loader = loader;
+        this.binaryTables = binaryTables;
+        this.registry = registry;
+        this.base = first;
+        this.nextHookId = first.firstHookId();
+    }
+
+    private record Loaded(CompiledPolicy compiled, List<LoadedHook> loadedHooks) implements Installed {
+        @Override
+        public int hooks() {
+            return loadedHooks.size();
+        }
+
+        List<HookDescriptor> descriptors() {
+            return compiled.hooks().stream().map(CompiledHook::descriptor).toList();
+        }
+    }
+
+    @Override
+    public Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException {
+        CompiledPolicy compiled;
+        try {
+            Planned planned = planner.plan(policy);
+            for (PolicyProblem p : planned.skipped()) {
+                log.warn("policy {}: hook skipped: {}", policy.qualifiedName(), p);
+            }
+            compiled = PolicyCompiler.compile(policy, mode, planned.hooks(), contextFor());
+        } catch (PolicyRejectedException e) {
+            throw new PolicyInstallException(e.problems().stream().map(PolicyProblem::toString)
+                    .collect(Collectors.joining("\n")), e);
+        }
+        Loaded loaded = new Loaded(compiled, new ArrayList<>());
+        List<HookDescriptor> descriptors = loaded.descriptors();
+        registry.registerAll(descriptors);   // before any hook can post a record
+        boolean tables = !compiled.binaries().equals(BinaryTableSet.EMPTY);
+        String step = "writing the matchBinaries tables";
+        try {
+            if (tables) {
+                writeTables(loaded);
+            }
+            for (CompiledHook h : compiled.hooks()) {
+                step = "loading " + describe(h.descriptor());
+                loaded.loadedHooks().add(loader.load(h.image()));
+            }
+        } catch (BpfException | RuntimeException e) {
+            closeAll(loaded.loadedHooks());
+            registry.unregisterAll(descriptors);
+            if (tables) {
+                restoreTables();
+            }
+            throw new PolicyInstallException(step + " failed: " + e.getMessage(), e);
+        }
+        installed.add(loaded);
+        nextHookId = compiled.nextHookId();
+        return loaded;
+    }
+
+    @Override
+    public void uninstall(Installed handle) {
+        Loaded loaded = (Loaded) handle;
+        if (!installed.remove(loaded)) {
+            return;
+        }
+        closeAll(loaded.loadedHooks());              // detach first: no new records
+        registry.unregisterAll(loaded.descriptors());
+        if (!loaded.compiled().binaries().equals(BinaryTableSet.EMPTY)) {
+            restoreTables();
+        }
+    }
+
+    /** The next ids, and the matchBinaries bits of the installed policies (uninstalled ones free theirs). */
+    private CompileContext contextFor() {
+        long used = 0;
+        for (Loaded l : installed) {
+            used |= l.compiled().binaryBits();
+        }
+        return new CompileContext(nextHookId, used, base.hostNamespaces(), base.syscalls());
+    }
+
+    private void writeTables(Loaded extra) throws BpfException {
+        BinaryTableSet all = extra.compiled().binaries();
+        for (Loaded l : installed) {
+            all = all.merge(l.compiled().binaries());
+        }
+        binaryTables.replace(all.exact(), all.prefixes(), all.postfixes(), all.followMask());
+    }
+
+    private void restoreTables() {
+        BinaryTableSet all = BinaryTableSet.EMPTY;
+        for (Loaded l : installed) {
+            all = all.merge(l.compiled().binaries());
+        }
+        try {
+            binaryTables.replace(all.exact(), all.prefixes(), all.postfixes(), all.followMask());
+        } catch (BpfException e) {
+            // the stale entries carry bits no loaded hook tests; they are rewritten by the next install
+            log.error("matchBinaries tables not restored: {}", e.getMessage());
+        }
+    }
+
+    private static String describe(HookDescriptor d) {
+        return d.kind() == HookDescriptor.Kind.TRACEPOINT ? "tracepoint " + d.subsystem() + "/" + d.event()
+                : d.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + d.functionName();
+    }
+
+    private static void closeAll(List<LoadedHook> hooks) {
+        for (LoadedHook h : hooks) {
+            try {
+                h.close();
+            } catch (RuntimeException e) {
+                log.warn("detaching {} failed: {}", h, e.getMessage());
+            }
+        }
+    }
+}
