@@ -16,14 +16,20 @@ junit_version=1.14.1
 cd "$root"
 "$here/fetch-kernels.sh" $kernels || exit 1
 
-# Everything the guest needs is on the host's filesystem, shared read-only: the built classes
-# and the test classpath from the local Maven repository.
+# Everything the guest needs is on the host's filesystem, shared read-only: the built classes and
+# the test classpath. The classpath must name this build's module jars, not copies in ~/.m2 that an
+# older `mvn install` left: it comes from the same Maven session that packaged them (bin/test writes
+# it with `mvn verify`; standalone, this script packages and writes it).
 work=$root/target/vm-tests
 mkdir -p "$work"
-mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/agent.cp" || exit 1
+cpfile=$root/agent/target/test-classpath.txt
+if [ ! -s "$cpfile" ] || [ -n "$(find "$root/agent/target/classes" -newer "$cpfile" -print -quit 2>/dev/null)" ]; then
+  mvn -B -q -pl agent -am package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/test-classpath.txt || exit 1
+fi
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_version \
   -DoutputDirectory="$work" -Dmdep.stripVersion=true || exit 1
-cp="$root/agent/target/test-classes:$root/agent/target/classes:$root/kprobe-bpf/target/test-classes:$root/kprobe-bpf/target/classes:$(cat "$work/agent.cp")"
+cp="$root/agent/target/test-classes:$root/agent/target/classes:$root/kprobe-bpf/target/test-classes:$root/kprobe-bpf/target/classes:$(cat "$cpfile")"
 
 fail=0
 counts=$work/counts   # "passed failed" per run, summed by bin/test
