@@ -80,6 +80,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
                 log.warn("policy {}: hook skipped: {}", policy.qualifiedName(), p);
             }
             compiled = PolicyCompiler.compile(policy, mode, planned.hooks(), contextFor());
+            warnEnforcement(policy, mode);
         } catch (PolicyRejectedException e) {
             throw new PolicyInstallException(e.problems().stream().map(PolicyProblem::toString)
                     .collect(Collectors.joining("\n")), e);
@@ -150,6 +151,21 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         } catch (BpfException e) {
             // the stale entries carry bits no loaded hook tests; they are rewritten by the next install
             log.error("matchBinaries tables not restored: {}", e.getMessage());
+        }
+    }
+
+    /** Enforcement actions are encoded and reported in events, but the hooks do not carry them out yet (issue 4). */
+    private static void warnEnforcement(TracingPolicy policy, PolicyMode mode) {
+        Set<String> actions = new java.util.TreeSet<>();
+        policy.spec().hooks().forEach(h -> h.selectors().forEach(s -> s.matchActions().forEach(a -> {
+            switch (a.action()) {
+                case SIGKILL, OVERRIDE, SIGNAL, NOTIFY_ENFORCER -> actions.add(a.action().spelling());
+                default -> { }
+            }
+        })));
+        if (!actions.isEmpty() && mode == PolicyMode.ENFORCE) {
+            log.warn("policy {}: actions {} are reported in its events but not carried out by this version: "
+                    + "nothing is killed or denied", policy.qualifiedName(), actions);
         }
     }
 
