@@ -4,13 +4,13 @@
 # host kernel refuses are tested for real. Called by bin/test after `mvn verify` built everything.
 #
 # Env: VIGIL_VM_KERNELS (default: "6.1.0-56-amd64 6.12.117+deb12-amd64"),
-#      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 600).
+#      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 1500).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kernels=${VIGIL_VM_KERNELS:-"6.1.0-56-amd64 6.12.117+deb12-amd64"}
 backends=${VIGIL_VM_BACKENDS:-"kprobe fentry"}
-timeout=${VIGIL_VM_TIMEOUT:-600}
+timeout=${VIGIL_VM_TIMEOUT:-1500}
 junit_version=1.14.1
 
 cd "$root"

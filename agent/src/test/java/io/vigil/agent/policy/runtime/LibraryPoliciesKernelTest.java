@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LibraryPoliciesKernelTest {
     private static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
     /** How long a near miss is given to show up before we call it absent. */
-    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 10 : 2);
+    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final EventJsonWriter WRITER = new EventJsonWriter();
     /** A kernel built without module support has no module syscalls: the policy loads with no hooks. */
