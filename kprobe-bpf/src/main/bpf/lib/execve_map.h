@@ -17,6 +17,26 @@ struct {
 	__type(value, struct execve_map_value);
 } execve_map SEC(".maps");
 
+/* matchBinaries bits of processes that were running before the tables that give them existed (they
+ * exec'd earlier): written by Java (io.vigil.agent.policy.runtime.BinarySeeds) whenever the tables
+ * change, keyed by incarnation so that a reused pid never inherits them. Java deletes the entries of
+ * processes that are gone each time it writes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIGIL_EXECVE_MAP_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct msg_execve_key);
+	__type(value, __u64);
+} bin_seed SEC(".maps");
+
+/* The matchBinaries bits of a process: from its exec (or its parent's), plus its seed. */
+static __always_inline __u64 proc_bin_bits(struct execve_map_value *v)
+{
+	__u64 *seed = bpf_map_lookup_elem(&bin_seed, &v->key);
+
+	return v->bin_bits | (seed ? *seed : 0);
+}
+
 static __always_inline __u64 guessed_ktime(struct task_struct *task)
 {
 	__u64 boot = 0;

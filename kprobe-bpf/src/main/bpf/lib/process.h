@@ -41,7 +41,7 @@ static __always_inline void parent_key_of(struct task_struct *task, struct msg_e
 	if (v) {
 		key->pid = v->key.pid;
 		key->ktime = v->key.ktime;
-		*bin_bits = v->bin_bits;
+		*bin_bits = proc_bin_bits(v);
 		return;
 	}
 	key->pid = tgid;
@@ -99,7 +99,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 	if (old) {
 		b->hdr.parent = old->pkey;
 		b->hdr.flags |= old->flags & VIGIL_EXEC_FLAG_PARENT_GUESSED;
-		old_bits = old->bin_bits;
+		old_bits = proc_bin_bits(old);
 	} else {
 		/* not forked under our eyes: the parent's bits stand for the old image's */
 		parent_key_of(BPF_CORE_READ(task, real_parent), &b->hdr.parent, &b->hdr.flags, &old_bits);

@@ -23,7 +23,7 @@ static __always_inline __u64 gen_bin_bits(__u32 tgid, __u32 *ppid)
 		return 0;
 	if (ppid)
 		*ppid = v->pkey.pid;
-	return v->bin_bits;
+	return proc_bin_bits(v);
 }
 
 /* The pid as the task's own pid namespace numbers it. */

@@ -34,6 +34,25 @@ public record BinaryTableSet(Map<String, Long> exact, Map<String, Long> prefixes
     }
 
     /**
+     * The bits the exec sensor gives a process that exec'd {@code path} (lib/binaries.h
+     * exec_bin_bits), without the followChildren bits inherited from its ancestors.
+     */
+    public long bitsOf(String path) {
+        long bits = exact.getOrDefault(path, 0L);
+        for (Map.Entry<String, Long> e : prefixes.entrySet()) {
+            if (path.startsWith(e.getKey())) {
+                bits |= e.getValue();
+            }
+        }
+        for (Map.Entry<String, Long> e : postfixes.entrySet()) {
+            if (path.endsWith(e.getKey())) {
+                bits |= e.getValue();
+            }
+        }
+        return bits;
+    }
+
+    /**
      * The exact entries of the exec sensor's bin_names, bin_prefix and bin_postfix maps for these
      * tables (lib/binaries.h, GenericAbi.BinPathKey/BinLpmKey; values u64 little-endian): a stored
      * prefix (postfix) carries the bits of every stored prefix (postfix) it starts with, because an

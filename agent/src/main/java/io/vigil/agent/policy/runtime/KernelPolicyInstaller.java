@@ -19,10 +19,15 @@ import io.vigil.bpf.generic.GenericHookLoader;
 import io.vigil.bpf.generic.LoadedHook;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,19 +44,22 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     /** The agent's factory: policy hooks share the base sensors' maps. */
     public static final Factory FACTORY = (backend, sensors, hooks) -> new KernelPolicyInstaller(
             HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
-            new BinaryTables(sensors::map), hooks,
+            new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
+                    KernelPolicyInstaller::binaryOf), hooks,
             new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))));
 
     private final HookPlanner planner;
     private final GenericHookLoader loader;
     private final BinaryTables binaryTables;
+    private final BinarySeeds seeds;
     private final HookRegistry registry;
     private final CompileContext base;
     private int nextHookId;
     private final Set<Loaded> installed = new LinkedHashSet<>();
 
-    public KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables,
+    KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables, BinarySeeds seeds,
             HookRegistry registry, CompileContext first) {
+        this.seeds = seeds;
         this.planner = planner;
         this.loader = loader;
         this.binaryTables = binaryTables;
@@ -139,6 +147,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             all = all.merge(l.compiled().binaries());
         }
         binaryTables.replace(all.exact(), all.prefixes(), all.postfixes(), all.followMask());
+        seeds.write(all);   // after the tables: a process that execs meanwhile gets its bits from them
     }
 
     private void restoreTables() {
@@ -148,6 +157,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         }
         try {
             binaryTables.replace(all.exact(), all.prefixes(), all.postfixes(), all.followMask());
+            seeds.write(all);
         } catch (BpfException e) {
             // the stale entries carry bits no loaded hook tests; they are rewritten by the next install
             log.error("matchBinaries tables not restored: {}", e.getMessage());
@@ -156,7 +166,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
 
     /** Enforcement actions are encoded and reported in events, but the hooks do not carry them out yet (issue 4). */
     private static void warnEnforcement(TracingPolicy policy, PolicyMode mode) {
-        Set<String> actions = new java.util.TreeSet<>();
+        Set<String> actions = new TreeSet<>();
         policy.spec().hooks().forEach(h -> h.selectors().forEach(s -> s.matchActions().forEach(a -> {
             switch (a.action()) {
                 case SIGKILL, OVERRIDE, SIGNAL, NOTIFY_ENFORCER -> actions.add(a.action().spelling());
@@ -172,6 +182,16 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private static String describe(HookDescriptor d) {
         return d.kind() == HookDescriptor.Kind.TRACEPOINT ? "tracepoint " + d.subsystem() + "/" + d.event()
                 : d.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + d.functionName();
+    }
+
+    /** The binary a live process runs, as the exec sensor records it (the executable's path). */
+    static Optional<String> binaryOf(int tgid) {
+        try {
+            String p = Files.readSymbolicLink(Path.of("/proc", Integer.toString(tgid), "exe")).toString();
+            return Optional.of(p.endsWith(" (deleted)") ? p.substring(0, p.length() - 10) : p);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();   // gone, or a kernel thread
+        }
     }
 
     private static void closeAll(List<LoadedHook> hooks) {

@@ -79,7 +79,8 @@ class KernelPolicyInstallerKernelTest {
 
     private KernelPolicyInstaller installer() {
         return new KernelPolicyInstaller(planner, new GenericHookLoader(sensors.sharedMaps()),
-                new BinaryTables(sensors::map), registry, new CompileContext(1000, 0, HostNamespaces.ofThisProcess(),
+                new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
+                        KernelPolicyInstaller::binaryOf), registry, new CompileContext(1000, 0, HostNamespaces.ofThisProcess(),
                         SyscallTable.forArch(System.getProperty("os.arch"))));
     }
 
