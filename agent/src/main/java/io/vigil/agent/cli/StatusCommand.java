@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.agent.control.ControlClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,6 +75,11 @@ public final class StatusCommand implements Callable<Integer> {
         b.append(String.format("policies: %d running, %d with errors%s%n", p.path("running").asInt(),
                 p.path("errors").asInt(), p.hasNonNull("directory") ? ", watching " + p.get("directory").asText() : ""));
         for (JsonNode n : p.path("policies")) {
+            if (n.has("attached")) {
+                List<String> at = new ArrayList<>();
+                n.get("attached").forEach(a -> at.add(a.asText()));
+                b.append(String.format("  %-26s %-8s %s%n", n.path("name").asText(), n.path("mode").asText(), at.isEmpty() ? "no hooks on this kernel (see the agent's log)" : String.join(", ", at)));
+            }
             if (n.hasNonNull("error")) {
                 b.append(String.format("  %s %s: %s%n", n.path("state").asText(),
                         n.path("name").asText().isEmpty() ? n.path("file").asText() : n.path("name").asText(),

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,6 +73,12 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         @Override
         public int hooks() {
             return loadedHooks.size();
+        }
+
+        @Override
+        public List<String> attachments() {
+            return compiled.hooks().stream().flatMap(h -> h.image().attachments().stream())
+                    .map(a -> a.kind().name().toLowerCase(Locale.ROOT).replace('_', '/') + " " + a.target()).toList();
         }
 
         List<HookDescriptor> descriptors() {
@@ -181,7 +188,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
 
     private static String describe(HookDescriptor d) {
         return d.kind() == HookDescriptor.Kind.TRACEPOINT ? "tracepoint " + d.subsystem() + "/" + d.event()
-                : d.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + d.functionName();
+                : d.kind().name().toLowerCase(Locale.ROOT) + " " + d.functionName();
     }
 
     /** The binary a live process runs, as the exec sensor records it (the executable's path). */

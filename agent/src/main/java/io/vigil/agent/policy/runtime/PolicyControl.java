@@ -49,6 +49,7 @@ public final class PolicyControl {
             n.put("state", s.state().spelling());
             n.put("origin", s.origin().name().toLowerCase(Locale.ROOT));
             n.put("hooks", s.hooks());
+            s.attachments().forEach(n.withArray("attached")::add);
             n.put("file", s.file().map(Path::toString).orElse(""));
             if (s.state() != PolicyManager.State.FAILED) {
                 runningCount++;

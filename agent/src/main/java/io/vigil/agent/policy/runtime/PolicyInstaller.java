@@ -5,6 +5,7 @@ import io.vigil.agent.sensors.LoadedSensors;
 import io.vigil.bpf.Backend;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
+import java.util.List;
 
 /**
  * Puts one policy into the kernel and takes it out. The manager calls it from one thread at a time.
@@ -17,6 +18,11 @@ public interface PolicyInstaller {
     interface Installed {
         /** Hooks attached, for listings. */
         int hooks();
+
+        /** Where the hooks are attached ("tracepoint syscalls/sys_enter_read"), for status. */
+        default List<String> attachments() {
+            return List.of();
+        }
     }
 
     /**

@@ -51,7 +51,11 @@ public final class PolicyManager {
 
     /** What listings show of one policy; a FAILED file has no name. */
     public record Status(String name, Optional<Path> file, Origin origin, PolicyMode mode, int hooks, State state,
-                         Optional<String> error) {}
+                         Optional<String> error, List<String> attachments) {
+        public Status {
+            attachments = List.copyOf(attachments);
+        }
+    }
 
     /** @param modeSetByOperator set-mode was used: the mode outlives changes of the file */
     private record Running(TracingPolicy policy, Origin origin, PolicyMode mode, boolean modeSetByOperator,
@@ -194,13 +198,13 @@ public final class PolicyManager {
         running.forEach((name, r) -> {
             Optional<String> error = Optional.ofNullable(fileErrors.get(r.file()));
             out.add(new Status(name, Optional.of(r.file()), r.origin(), r.mode(), r.installed().hooks(),
-                    error.isPresent() ? State.KEPT_PREVIOUS : State.RUNNING, error));
+                    error.isPresent() ? State.KEPT_PREVIOUS : State.RUNNING, error, r.installed().attachments()));
         });
         Set<Path> shown = out.stream().flatMap(s -> s.file().stream()).collect(Collectors.toSet());
         fileErrors.forEach((file, error) -> {
             if (!shown.contains(file)) {
                 out.add(new Status("", Optional.of(file), Origin.DIRECTORY, PolicyMode.ENFORCE, 0, State.FAILED,
-                        Optional.of(error)));
+                        Optional.of(error), List.of()));
             }
         });
         return out;
