@@ -47,8 +47,8 @@ class CompatibilityCollectorTest {
                   - call: "sys_openat"
                     selectors:
                     - matchActions:
-                      - action: GetUrl
-                        argUrl: "http://example.org"
+                      - action: TrackSock
+                        argSock: 0
                 """);
         List<Outcome> out = fake().collect(dir);
         Map<String, List<Status>> got = out.stream().collect(Collectors.groupingBy(o -> dir.relativize(o.file()).toString(),
@@ -63,7 +63,7 @@ class CompatibilityCollectorTest {
         assertTrue(md.contains("| kprobe | 4 | 0 | 2 | 0 | 1 | 0 | 1 |"), md);
         assertTrue(md.contains("| b-function.yaml | hook not served | compiles (1 hooks) | tracepoint: b-function.yaml:1:1:"
                 + " spec.kprobes[0].call: commit_creds: this kernel refuses kprobes"), md);
-        assertTrue(md.contains("action GetUrl is not supported"), md);
+        assertTrue(md.contains("action TrackSock is not supported"), md);
     }
 
     @Test
