@@ -63,7 +63,9 @@ public record HookDescriptor(
         /** process_tracepoint */
         TRACEPOINT,
         /** process_lsm */
-        LSM
+        LSM,
+        /** process_uprobe: functionName is the symbol, subsystem the binary's path */
+        UPROBE
     }
 
     /**

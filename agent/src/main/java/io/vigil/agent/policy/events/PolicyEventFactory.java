@@ -10,6 +10,7 @@ import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessUprobe;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.bpf.wire.GenericMsg;
@@ -90,6 +91,8 @@ public final class PolicyEventFactory {
             case TRACEPOINT -> new ProcessTracepoint(caller, parent, d.subsystem(), d.event(), args, d.policyName(),
                     action, message, d.tags());
             case LSM -> new ProcessLsm(caller, parent, d.functionName(), d.policyName(), message, args, action, d.tags());
+            case UPROBE -> new ProcessUprobe(caller, parent, d.subsystem(), d.functionName(), d.policyName(), message, args,
+                    action, d.tags());
         };
     }
 

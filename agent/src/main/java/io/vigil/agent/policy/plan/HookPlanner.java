@@ -20,6 +20,7 @@ import io.vigil.policy.LsmHookSpec;
 import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
+import io.vigil.policy.UprobeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ public final class HookPlanner {
             planLsm(lsm.get(i), "spec.lsmhooks[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().uprobes().size(); i++) {
-            p.add("spec.uprobes[" + i + "]", "uprobes are not supported by Vigil; no backend attaches them");
+            planUprobe(policy.spec().uprobes().get(i), "spec.uprobes[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().usdts().size(); i++) {
             p.add("spec.usdts[" + i + "]", "USDT probes are not supported by Vigil; no backend attaches them");
@@ -495,6 +496,40 @@ public final class HookPlanner {
             }
         }
         return call;
+    }
+
+    /**
+     * uprobes: the generic kprobe program attached as a uprobe on each symbol (user registers hold
+     * the arguments, pointers are user memory). Every backend: uprobes need the uprobe PMU, which
+     * kernels without kprobes still have.
+     */
+    private void planUprobe(UprobeSpec u, String where, List<HookPlan> plans, Problems p) {
+        if (!u.offsets().isEmpty() || !u.addrs().isEmpty() || !u.refCtrOffsets().isEmpty()) {
+            p.add(where, "uprobes by offset or address (and refCtrOffsets) are not supported yet; name symbols");
+            return;
+        }
+        if (u.returns() || u.returnArg().isPresent() || !u.data().isEmpty()
+                || u.selectors().stream().anyMatch(s -> !s.matchReturnArgs().isEmpty())) {
+            p.add(where, "return values and data of uprobes are not supported yet");
+            return;
+        }
+        if (u.symbols().isEmpty()) {
+            p.add(where + ".symbols", "name at least one symbol to probe");
+            return;
+        }
+        if (!host.fileExists(u.path())) {
+            p.kernel(where + ".path", "no file " + u.path() + " on this machine");
+            return;
+        }
+        for (String symbol : u.symbols()) {
+            List<ArgPlan> args = functionArgs(u.args(), symbol, where, p);
+            if (args == null) {
+                return;
+            }
+            plans.add(new HookPlan(u, where, KPROBE_OBJECT,
+                    List.of(new Attachment("generic_kprobe", AttachKind.UPROBE, u.path() + ":" + symbol)), 0, true, false,
+                    args, 0, HookDescriptor.Kind.UPROBE, symbol, u.path(), "", List.of(), Optional.empty()));
+        }
     }
 
     /** Emit at return: a return value, a filter on it, or a buffer the call fills. */
