@@ -16,9 +16,15 @@ mvn -B -q -pl agent -am package -DskipTests dependency:build-classpath -Dmdep.in
 out=$root/target/compat
 rm -rf "$out"; mkdir -p "$out"
 # a snapshot: the VM reads the host's files live, and nothing may rebuild under it
-mkdir -p "$out/classes"
+mkdir -p "$out/classes" "$out/jars"
 cp -r agent/target/classes/. kprobe-bpf/target/classes/. "$out/classes/"
-cp="$out/classes:$(cat agent/target/test-classpath.txt)"
+cp="$out/classes"
+for j in $(tr ':' ' ' < agent/target/test-classpath.txt); do
+  case "$j" in
+    "$root"/*) cp "$j" "$out/jars/"; cp="$cp:$out/jars/$(basename "$j")" ;;   # this build's modules
+    *) cp="$cp:$j" ;;
+  esac
+done
 report=io.vigil.agent.policy.runtime.CompatibilityReport
 
 java -cp "$cp" "$report" tracepoint "$examples" "$out/host.md"
