@@ -1,8 +1,8 @@
 package io.vigil.agent;
 
-import io.vigil.agent.policy.events.AgentActionRunner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.agent.pipeline.MsgHandler;
+import io.vigil.agent.policy.events.AgentActionRunner;
 import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.policy.events.PolicyEventFactory;
 import io.vigil.agent.policy.events.PolicyEventStats;

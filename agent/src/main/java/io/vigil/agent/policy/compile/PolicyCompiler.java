@@ -1,9 +1,7 @@
 package io.vigil.agent.policy.compile;
 
-import io.vigil.agent.policy.HookDescriptor.AgentAction;
-import java.util.Map;
-import java.util.TreeMap;
 import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.agent.policy.HookDescriptor.AgentAction;
 import io.vigil.agent.policy.HookDescriptor.ArgDescriptor;
 import io.vigil.agent.policy.plan.ArgPlan;
 import io.vigil.agent.policy.plan.HookPlan;
@@ -22,8 +20,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Tracing policy + hook plans -> the kernel's view of each hook (HookImage: gen_config bytes

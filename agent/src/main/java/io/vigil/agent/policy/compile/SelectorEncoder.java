@@ -1,8 +1,6 @@
 package io.vigil.agent.policy.compile;
 
 import io.vigil.agent.policy.HookDescriptor.AgentAction;
-import java.util.ArrayList;
-import java.util.Optional;
 import io.vigil.agent.policy.plan.ImplicitFilter;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.policy.BinaryOperator;
@@ -19,11 +17,13 @@ import io.vigil.policy.Selector;
 import io.vigil.policy.SetOperator;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * One selector -> a struct gen_selector: process filters (binaries, pids, namespaces,

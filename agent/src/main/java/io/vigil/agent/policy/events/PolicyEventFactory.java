@@ -1,8 +1,7 @@
 package io.vigil.agent.policy.events;
 
-import io.vigil.agent.policy.HookDescriptor.AgentAction;
-import java.util.function.Consumer;
 import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.agent.policy.HookDescriptor.AgentAction;
 import io.vigil.agent.policy.HookDescriptor.ArgDescriptor;
 import io.vigil.api.EventBody;
 import io.vigil.api.KprobeAction;
@@ -10,12 +9,13 @@ import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
-import io.vigil.api.ProcessUprobe;
 import io.vigil.api.ProcessTracepoint;
+import io.vigil.api.ProcessUprobe;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.bpf.wire.GenericMsg;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package io.vigil.agent.policy.plan;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,7 @@ public interface HostFacts {
 
     /** Whether a file (a uprobe's binary) exists on this machine. */
     default boolean fileExists(String path) {
-        return java.nio.file.Files.exists(java.nio.file.Path.of(path));
+        return Files.exists(Path.of(path));
     }
 
     /** Tetragon's syscall function prefix: "__x64_sys_" on x86_64, "__arm64_sys_" on arm64. */
