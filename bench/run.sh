@@ -4,6 +4,7 @@
 #   sudo bench/run.sh [all]                 ExecLoopBench, PipelineBench, then the JMH benchmark
 #   sudo bench/run.sh exec     [options]    ExecLoopBench  (--execs 2000 --rounds 5 --phases ... --json FILE --pin)
 #   sudo bench/run.sh pipeline [options]    PipelineBench  (--calls 2000000 --warmup-calls 2000000 --runs 1 ...)
+#   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 5 --policies 10)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #
 # The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
@@ -49,13 +50,15 @@ what=${1:-all}
 case "$what" in
   exec)     need_root exec;     exec "${jvm[@]}" io.vigil.bench.ExecLoopBench "$@" ;;
   pipeline) need_root pipeline; exec "${jvm[@]}" io.vigil.bench.PipelineBench "$@" ;;
+  open)     need_root open;     exec "${jvm[@]}" io.vigil.bench.OpenLoopBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
   all)
     need_root all
     rc=0
     echo "===== ExecLoopBench =====";         "${jvm[@]}" io.vigil.bench.ExecLoopBench || rc=1
     echo; echo "===== PipelineBench =====";   "${jvm[@]}" io.vigil.bench.PipelineBench || rc=1
+    echo; echo "===== OpenLoopBench =====";   "${jvm[@]}" io.vigil.bench.OpenLoopBench || rc=1
     echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
     exit $rc ;;
-  *) echo "unknown benchmark '$what' (all, exec, pipeline, jmh)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh)" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Benchmark-only source (bench/PipelineBench): one record per getppid() of one process, so that
- * the pipeline can be driven at a known rate. Never loaded by the agent.
+/* Benchmark-only source. bench/PipelineBench: one record per getppid() of one process, so that
+ * the pipeline can be driven at a known rate. bench/OpenLoopBench: an empty program on
+ * sys_enter_openat, the floor any syscall-tracepoint hook pays. Never loaded by the agent.
  *
  *   sys_enter_getppid -> tgid == bench_config[0]? -> seq = bench_seq[0]++ -> bench record
  */
@@ -37,5 +38,12 @@ int vigil_bench_getppid(void *ctx)
 	m.pid = tgid;
 	m.seq = __sync_fetch_and_add(seq, 1);
 	submit_event(&m, sizeof(m));
+	return 0;
+}
+
+/* does nothing: what the tracepoint itself costs (every syscall takes the slow path once one is attached) */
+SEC("tracepoint/syscalls/sys_enter_openat")
+int vigil_bench_empty_openat(void *ctx)
+{
 	return 0;
 }

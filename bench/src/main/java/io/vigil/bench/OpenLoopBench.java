@@ -1,0 +1,154 @@
+package io.vigil.bench;
+
+import static io.vigil.bench.BenchSupport.fmt;
+import static io.vigil.bench.BenchSupport.median;
+import static io.vigil.bench.BenchSupport.ms;
+
+import io.vigil.agent.Agent;
+import io.vigil.agent.AgentConfig;
+import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
+import io.vigil.agent.policy.runtime.PolicyManager;
+import io.vigil.api.Event;
+import io.vigil.api.EventSink;
+import io.vigil.api.PolicyEvent;
+import io.vigil.bpf.BpfLink;
+import io.vigil.bpf.BpfObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What file policies cost the opens they do not match: bench/src/main/c/openloop.c (N open+close
+ * of a file outside every policy, per round) timed with nothing attached, with an empty program on
+ * sys_enter_openat (the floor of any syscall-tracepoint hook: once one is attached every syscall
+ * takes the slow path), with the agent running 10 file policies on opens (sys_openat, a Prefix each
+ * on its own directory, evaluated in the kernel), and with nothing again (drift). Ratios of the
+ * medians are printed; timing is never asserted. The exit status is non-zero when a policy posted
+ * an event for the workload (its opens match none of them).
+ *
+ * <pre>OpenLoopBench [--opens 200000] [--rounds 5] [--policies 10]</pre>
+ */
+public final class OpenLoopBench {
+    private OpenLoopBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int opens = 200_000;
+        int rounds = 5;
+        int policies = 10;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--opens" -> opens = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--policies" -> policies = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (!BenchSupport.isRoot()) {
+            System.err.println("OpenLoopBench: needs root (it loads BPF programs)");
+            System.exit(2);
+        }
+        BenchSupport.quietLogs();
+        Path dir = Files.createTempDirectory("vigil-openloop-");
+        Path file = Files.writeString(dir.resolve("f"), "x\n");
+        System.out.println(fmt("OpenLoopBench: %d rounds of %d open+close of %s (outside every policy)", rounds, opens, file));
+        Map<String, Double> wall = new LinkedHashMap<>();
+        wall.put("off", phase("off", file, opens, rounds));
+        try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
+            bench.load();
+            try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
+                wall.put("empty", phase("empty program on sys_enter_openat", file, opens, rounds));
+            }
+        }
+        AtomicLong workloadEvents = new AtomicLong();
+        AtomicLong policyEvents = new AtomicLong();
+        EventSink counting = new EventSink() {
+            @Override
+            public void accept(Event e) {
+                if (e.body() instanceof PolicyEvent p) {
+                    policyEvents.incrementAndGet();
+                    if (p.process().binary().endsWith("/openloop")) {
+                        workloadEvents.incrementAndGet();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Path policyDir = Files.createTempDirectory("vigil-openloop-policies-");
+        try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
+            PolicyManager pm = agent.policies().orElseThrow();
+            for (int i = 0; i < policies; i++) {
+                Path p = Files.writeString(policyDir.resolve("files-" + i + ".yaml"), policy(i));
+                List<String> errors = pm.applyFile(p, PolicyManager.Origin.DIRECTORY);
+                if (!errors.isEmpty()) {
+                    throw new IllegalStateException("policy " + i + " did not load: " + errors);
+                }
+            }
+            List<String> at = new ArrayList<>();
+            pm.list().forEach(s -> at.addAll(s.attachments()));
+            System.out.println(fmt("agent: %s backend, %d policies, %d hooks (%s)", agent.backend().displayName(),
+                    pm.list().size(), at.size(), at.isEmpty() ? "" : at.get(0) + ", ..."));
+            wall.put("policies", phase(policies + " file policies (agent)", file, opens, rounds));
+        }
+        wall.put("off again", phase("off again", file, opens, rounds));
+
+        double off = (wall.get("off") + wall.get("off again")) / 2;
+        System.out.println();
+        System.out.println(fmt("empty hook / off           %.3f", wall.get("empty") / off));
+        System.out.println(fmt("policies / off             %.3f", wall.get("policies") / off));
+        System.out.println(fmt("policies / empty hook      %.3f   (target <= 1.03)", wall.get("policies") / wall.get("empty")));
+        System.out.println(fmt("drift (off again / off)    %.3f", wall.get("off again") / wall.get("off")));
+        System.out.println(fmt("policy events: %d in all, %d of the workload (must be 0)", policyEvents.get(), workloadEvents.get()));
+        System.exit(workloadEvents.get() == 0 ? 0 : 1);
+    }
+
+    private static double phase(String name, Path file, int opens, int rounds) throws Exception {
+        List<String> out = BenchSupport.run(List.of(BenchSupport.workloads().resolve("openloop").toString(), file.toString(),
+                Integer.toString(opens), Integer.toString(rounds)));
+        long[] w = new long[out.size()];
+        long[] c = new long[out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            String[] f = out.get(i).trim().split(" ");
+            w[i] = Long.parseLong(f[0]);
+            c[i] = Long.parseLong(f[1]);
+        }
+        double m = median(w);
+        System.out.println(fmt("%-40s median %s per %d opens (%.0f ns/open), cpu %s", name, ms(m), opens, m / opens,
+                ms(median(c))));
+        return m;
+    }
+
+    /** A file policy on opens under its own directory, which the workload never touches. */
+    private static String policy(int i) {
+        return """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: "bench-files-%d"
+                spec:
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    args:
+                    - index: 1
+                      type: "string"
+                    - index: 2
+                      type: "int"
+                    selectors:
+                    - matchArgs:
+                      - index: 1
+                        operator: "Prefix"
+                        values: ["/srv/vigil-bench-%d/", "/var/lib/vigil-bench-%d/"]
+                """.formatted(i, i, i);
+    }
+}
