@@ -8,13 +8,14 @@ import java.util.Set;
 public final class FilePermissions {
     private FilePermissions() {}
 
-    public static final Set<PosixFilePermission> DEFAULT = parse("600");
-
     private static final PosixFilePermission[] BITS = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
         PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
         PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
     };
+
+    /** rw------- : events carry command lines. */
+    public static final Set<PosixFilePermission> DEFAULT = parse("600");
 
     /** "600", "0640": octal, permission bits only (no setuid/sticky). */
     public static Set<PosixFilePermission> parse(String octal) {
