@@ -36,6 +36,9 @@ public final class GzipCompressor {
         try (InputStream in = Files.newInputStream(file);
              OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(tmp), params)) {
             in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Files.move(tmp, gz, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.delete(file);

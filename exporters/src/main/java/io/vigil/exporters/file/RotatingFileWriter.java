@@ -151,7 +151,7 @@ public final class RotatingFileWriter implements AutoCloseable {
 
     /** Off the writer thread: compress, then prune. Failures are counted and the backup kept as is. */
     private void afterRotation(Path backup) {
-        if (policy.compress()) {
+        if (policy.compress() && Files.exists(backup)) { // pruning may have removed it while it waited
             try {
                 gzip.compress(backup);
                 stats.compressed.increment();
