@@ -5,6 +5,7 @@
 #   sudo bench/run.sh exec     [options]    ExecLoopBench  (--execs 2000 --rounds 5 --phases ... --json FILE --pin)
 #   sudo bench/run.sh pipeline [options]    PipelineBench  (--calls 2000000 --warmup-calls 2000000 --runs 1 ...)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
+#        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
 #
 # The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
 # VIGIL_BENCH_JAVA_OPTS replaces them. VIGIL_BENCH_NO_BUILD=1 skips the build check.
@@ -23,7 +24,7 @@ needs_build() {
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,10p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,11p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   echo "== building (mvn -B -q install -DskipTests) ==" >&2
@@ -50,12 +51,14 @@ case "$what" in
   exec)     need_root exec;     exec "${jvm[@]}" io.vigil.bench.ExecLoopBench "$@" ;;
   pipeline) need_root pipeline; exec "${jvm[@]}" io.vigil.bench.PipelineBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
+  file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
   all)
     need_root all
     rc=0
     echo "===== ExecLoopBench =====";         "${jvm[@]}" io.vigil.bench.ExecLoopBench || rc=1
     echo; echo "===== PipelineBench =====";   "${jvm[@]}" io.vigil.bench.PipelineBench || rc=1
     echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
+    echo; echo "===== FileExportBench =====";  "${jvm[@]}" io.vigil.bench.FileExportBench || rc=1
     exit $rc ;;
-  *) echo "unknown benchmark '$what' (all, exec, pipeline, jmh)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, jmh, file)" >&2; exit 2 ;;
 esac
