@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * `vigil run`'s flags for the JSON export file, named and defaulted as Tetragon's. The filter flags
- * take Tetragon's JSON lines, or {@code @FILE} to read them from a file.
+ * take Tetragon's JSON lines, or the path of a file holding them (a value not starting with '{').
+ * Not {@code @FILE}: picocli expands {@code @FILE} arguments itself.
  */
 final class ExportFileFlags {
     @Option(names = "--export-file-max-size-mb", paramLabel = "MB",
@@ -40,20 +41,20 @@ final class ExportFileFlags {
             description = "at most N events a minute to the file; drops are reported by rate_limit_info events (default: ${DEFAULT-VALUE} = no limit)")
     long rateLimit = -1;
 
-    @Option(names = "--export-allowlist", paramLabel = "JSON|@FILE",
+    @Option(names = "--export-allowlist", paramLabel = "JSON|FILE",
             description = "export only events matching a line: one JSON filter per line, keys ANDed, lines ORed, e.g. "
                     + "'{\"event_set\":[\"PROCESS_EXEC\"],\"binary_regex\":[\"^/usr/bin/\"]}'")
     String allowlist;
 
-    @Option(names = "--export-denylist", paramLabel = "JSON|@FILE",
+    @Option(names = "--export-denylist", paramLabel = "JSON|FILE",
             description = "never export events matching a line (wins over the allowlist)")
     String denylist;
 
-    @Option(names = "--field-filters", paramLabel = "JSON|@FILE",
+    @Option(names = "--field-filters", paramLabel = "JSON|FILE",
             description = "include/exclude fields, e.g. '{\"event_set\":[\"PROCESS_EXEC\"],\"fields\":\"process.binary,process.pid\",\"action\":\"INCLUDE\"}'")
     String fieldFilters;
 
-    @Option(names = "--redaction-filters", paramLabel = "JSON|@FILE",
+    @Option(names = "--redaction-filters", paramLabel = "JSON|FILE",
             description = "replace regex capture groups in arguments with *****, e.g. '{\"redact\":[\"--password[= ](\\\\S+)\"]}'")
     String redactionFilters;
 
@@ -68,13 +69,19 @@ final class ExportFileFlags {
         RotationPolicy rotation = new RotationPolicy(maxSizeMb << 20,
                 GoDuration.parse("--export-file-rotation-interval", rotationInterval), maxBackups, compress);
         return new FileExportOptions(rotation, FilePermissions.parse(perm), rateLimit,
-                ExportFilter.parse(text(allowlist), text(denylist)), FieldFilters.parse(text(fieldFilters)),
-                Redactor.parse(text(redactionFilters)));
+                ExportFilter.parse(text("--export-allowlist", allowlist), text("--export-denylist", denylist)),
+                FieldFilters.parse(text("--field-filters", fieldFilters)),
+                Redactor.parse(text("--redaction-filters", redactionFilters)));
     }
 
-    private static String text(String v) throws IOException {
-        if (v != null && v.startsWith("@")) {
-            return Files.readString(Path.of(v.substring(1)));
+    private static String text(String flag, String v) throws IOException {
+        if (v != null && !v.isBlank() && !v.stripLeading().startsWith("{")) {
+            Path file = Path.of(v);
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException(flag + ": \"" + v + "\" is neither JSON (a line starting with '{')"
+                        + " nor a readable file");
+            }
+            return Files.readString(file);
         }
         return v;
     }
