@@ -40,7 +40,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * back (the current file and every .gz) and counted: zero loss is checked, not assumed. Backups are
  * kept (max backups 0) for that count. Not a timed test: it prints what it measured.
  *
- * <pre>bench/run.sh file [--events 2000000] [--runs 3] [--dir /tmp] [--redact]</pre>
+ * <pre>bench/run.sh file [--events 2000000] [--runs 3] [--dir /tmp] [--redact] [--no-compress]</pre>
  */
 public final class FileExportBench {
     private static final long PROCESS_CPU_UNAVAILABLE = -1;
@@ -50,25 +50,30 @@ public final class FileExportBench {
         int runs = 3;
         Path base = Path.of(System.getProperty("java.io.tmpdir"));
         boolean redact = false;
+        boolean compress = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--dir" -> base = Path.of(args[++i]);
                 case "--redact" -> redact = true;
+                case "--no-compress" -> compress = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--events N, --runs N, --dir DIR, --redact)");
+                        + " (--events N, --runs N, --dir DIR, --redact, --no-compress)");
             }
         }
         Event[] pool = pool(4096);
         FileExportOptions options = FileExportOptions.DEFAULTS
-                .withRotation(new RotationPolicy(10L << 20, Duration.ZERO, 0, true));
+                .withRotation(new RotationPolicy(10L << 20, Duration.ZERO, 0, compress));
         if (redact) {
             options = options.withRedactor(Redactor.parse("{\"redact\":[\"(?:--password|-p)(?:\\\\s+|=)(\\\\S*)\"]}"));
         }
-        System.out.printf("FileExportBench: %,d events per run, 10 MB rotation with gzip, %s, %d CPUs, %s%n", events,
-                redact ? "with a redaction filter" : "no filters", Runtime.getRuntime().availableProcessors(),
+        System.out.printf("FileExportBench: %,d events per run, 10 MB rotation %s, %s, %d CPUs, %s%n", events,
+                compress ? "with gzip" : "without gzip", redact ? "with a redaction filter" : "no filters",
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        jsonOnly(pool, Math.min(events, 500_000), "warm-up");
+        jsonOnly(pool, events, "JSON only");
         run(base, options, pool, Math.min(events, 500_000), "warm-up");
         for (int r = 1; r <= runs; r++) {
             run(base, options, pool, events, "run " + r);
@@ -119,6 +124,27 @@ public final class FileExportBench {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The serialization alone (EventJsonWriter to a discarding stream): the exporter's ceiling. */
+    private static void jsonOnly(Event[] pool, int n, String label) throws IOException {
+        EventJsonWriter w = new EventJsonWriter();
+        long[] bytes = {0};
+        java.io.OutputStream sink = new java.io.OutputStream() {
+            @Override public void write(int b) { bytes[0]++; }
+            @Override public void write(byte[] b, int off, int len) { bytes[0] += len; }
+        };
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        try (com.fasterxml.jackson.core.JsonGenerator g = w.newGenerator(sink)) {
+            for (int i = 0; i < n; i++) {
+                w.writeLine(g, pool[i & (pool.length - 1)]);
+            }
+        }
+        long t1 = System.nanoTime();
+        long cpu1 = processCpuNanos();
+        System.out.printf("%-9s %,10.0f events/s serialized, no file (%d bytes/line); CPU %,.0f ms per 100k events%n",
+                label, n / ((t1 - t0) / 1e9), bytes[0] / n, (cpu1 - cpu0) / 1e6 / (n / 100_000.0));
     }
 
     private static long countLines(Path p) throws IOException {

@@ -15,6 +15,10 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * Compresses a rotated file to {@code <name>.gz} (Apache Commons Compress), then removes the
  * original. The .gz is written under a temporary name and renamed, so a crash leaves either the
  * plain backup or a complete .gz, never a truncated one that replaced it.
+ *
+ * <p>Level 1 (BEST_SPEED), not Go's default 6 that Tetragon's lumberjack uses: on FileExportBench's
+ * JSON, level 6 compressed about 190 MB/s on this 2-CPU machine and held the sustained rate near
+ * 240k events/s, level 1 keeps up with 500k+ events/s for files about 1.5x larger. Any gunzip reads both.
  */
 public final class GzipCompressor {
     private final Set<PosixFilePermission> perms;
@@ -31,7 +35,7 @@ public final class GzipCompressor {
         Files.createFile(tmp);
         FileSupport.setPermissions(tmp, perms);
         GzipParameters params = new GzipParameters();
-        params.setCompressionLevel(6);
+        params.setCompressionLevel(java.util.zip.Deflater.BEST_SPEED);
         params.setFileName(file.getFileName().toString());
         try (InputStream in = Files.newInputStream(file);
              OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(tmp), params)) {
