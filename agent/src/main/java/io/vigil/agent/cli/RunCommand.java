@@ -62,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "stdout format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Format output = Format.compact;
 
-    @Option(names = "--export-file", description = "append events as JSON lines to this file (default: ${DEFAULT-VALUE}; 'none' to disable)")
+    @Option(names = "--export-file", paramLabel = "FILE", description = "append events as JSON lines to this file (default: ${DEFAULT-VALUE}; 'none' to disable)")
     String exportFilePath = "/var/log/vigil/events.json";
 
     @Mixin

@@ -143,7 +143,12 @@ public final class RotatingFileWriter implements AutoCloseable {
         drain();
         out.close();
         Path backup = backups.nameFor(wallClock.instant());
-        Files.move(path, backup, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(path, backup, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            open(); // keep appending to the same file rather than fail every later write
+            throw e;
+        }
         stats.rotations.increment();
         open();
         background.execute(() -> afterRotation(backup));
