@@ -162,6 +162,9 @@ port() { for p in /sys/class/virtio-ports/*; do [ "$(cat $p/name)" = "$1" ] && {
 out=$(port vigil.stdout); err=$(port vigil.stderr)
 [ -n "$out" ] && [ -n "$err" ] || fail "virtio console ports missing"
 hostname vigil-vm
+# no NIC (-nic none), but loopback must be up: otherwise every connect to 127.0.0.1 fails with
+# ENETUNREACH in ip_route_connect, before tcp_connect, and tests of network hooks see nothing
+ip link set lo up || fail "cannot bring up lo"
 # the kernel's config where bpftool & co. look for it (the overlay's tmpfs takes the write)
 mkdir -p $r/boot && cp /etc/kernel-config "$r/boot/config-$(uname -r)"
 touch /share/started

@@ -182,6 +182,8 @@ enum vigil_gen_action {
 	VIGIL_GEN_ACT_OVERRIDE = 0x08,       /* issue 4: return arg_error instead of running the call */
 	VIGIL_GEN_ACT_SIGNAL = 0x10,         /* issue 4: send arg_sig */
 	VIGIL_GEN_ACT_NOTIFY_ENFORCER = 0x20,/* issue 4 */
+	VIGIL_GEN_ACT_GETURL = 0x40,         /* posted; the agent makes an HTTP GET to the selector's argUrl */
+	VIGIL_GEN_ACT_DNSLOOKUP = 0x80,      /* posted; the agent resolves the selector's argFqdn */
 };
 
 /* gen_selector.rate_scope. Java: GenericAbi.RateScope */

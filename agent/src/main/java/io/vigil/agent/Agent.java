@@ -10,6 +10,7 @@ import io.vigil.agent.pipeline.RingBufferReader;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
+import io.vigil.agent.policy.events.AgentActionRunner;
 import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.sensors.AttachedSensor;
 import io.vigil.agent.sensors.BaseSensors;
@@ -46,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final ProcessModel processes;
     private final Optional<PolicyManager> policies;
     private final HookRegistry hooks;
+    private final AgentActionRunner agentActions;
     private final PipelineStats stats = new PipelineStats();
     private final RingBufferReader reader;
     private final EventProcessor processor;
@@ -56,7 +58,8 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
                   ProcessModel processes, HookRegistry hooks, Optional<PolicyManager> policies,
-                  List<EventSink> sinks) {
+                  List<EventSink> sinks, AgentActionRunner agentActions) {
+        this.agentActions = agentActions;
         this.config = config;
         this.hooks = hooks;
         this.policies = policies;
@@ -106,9 +109,10 @@ public final class Agent implements AutoCloseable {
         Agent agent = null;
         try {
             HookRegistry hooks = new HookRegistry();
-            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks);
+            AgentActionRunner agentActions = new AgentActionRunner();
+            ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks, agentActions);
             Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks)));
-            agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks);
+            agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks, agentActions);
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {
@@ -192,6 +196,7 @@ public final class Agent implements AutoCloseable {
         p.put("sink_errors", stats.sinkErrors.get());
         processes.putStats(s.putObject("cache"));
         processes.putPolicyStats(s.putObject("policy_events"));
+        agentActions.putStats(s.putObject("agent_actions"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
         policies.ifPresent(pm -> s.set("policies", PolicyControl.list(pm)));
         return s;
@@ -212,6 +217,7 @@ public final class Agent implements AutoCloseable {
         dispatcher.stop();
         join(threads.get(0));
         sensors.close();
+        agentActions.close();
         log.info("agent stopped");
     }
 

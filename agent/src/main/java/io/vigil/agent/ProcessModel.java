@@ -1,5 +1,6 @@
 package io.vigil.agent;
 
+import io.vigil.agent.policy.events.AgentActionRunner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.agent.pipeline.MsgHandler;
 import io.vigil.agent.policy.events.HookRegistry;
@@ -47,11 +48,11 @@ final class ProcessModel {
         this.startupEvents = startupEvents;
     }
 
-    static ProcessModel create(AgentConfig config, BpfMap execveMap, HookRegistry hooks) {
+    static ProcessModel create(AgentConfig config, BpfMap execveMap, HookRegistry hooks, AgentActionRunner agentActions) {
         BootClock clock = BootClock.system();
         ProcessCache cache = new ProcessCache(CACHE_CAPACITY, GRACE_NANOS, System::nanoTime);
         Enricher enricher = new Enricher(config.nodeName(), clock::toInstant, cache, Enricher.Limits.defaults(),
-                new PolicyEventFactory(hooks));
+                new PolicyEventFactory(hooks, agentActions));
         List<Event> startup = new java.util.ArrayList<>();
         if (config.seedProcFs()) {
             List<SeedProcess> seeds;

@@ -101,6 +101,41 @@ public final class BpfProgram {
         }
     }
 
+    // struct bpf_uprobe_opts in libbpf 1.1 (bpf/libbpf.h): size_t sz; size_t ref_ctr_offset; __u64 bpf_cookie;
+    // bool retprobe; const char *func_name
+    private static final int UPROBE_OPTS_SIZE = 40;
+    private static final int UPROBE_OPTS_RETPROBE = 24;
+    private static final int UPROBE_OPTS_FUNC_NAME = 32;
+
+    /**
+     * Attaches a kprobe-type program as a uprobe (or uretprobe) on a function of a user-space binary
+     * or library, in every process (libbpf resolves the symbol from the ELF file).
+     */
+    public BpfLink attachUprobe(String binaryPath, String symbol, boolean retprobe) throws BpfException {
+        String section = checkLoaded();
+        Runtime rt = Native.runtime();
+        byte[] sym = symbol.getBytes(StandardCharsets.US_ASCII);
+        Pointer name0 = Memory.allocateDirect(rt, sym.length + 1, true);
+        name0.put(0, sym, 0, sym.length);
+        Pointer opts = Memory.allocateDirect(rt, UPROBE_OPTS_SIZE, true);
+        opts.putLong(0, UPROBE_OPTS_SIZE);
+        opts.putByte(UPROBE_OPTS_RETPROBE, (byte) (retprobe ? 1 : 0));
+        opts.putAddress(UPROBE_OPTS_FUNC_NAME, name0.address());
+        String where = (retprobe ? "uretprobe " : "uprobe ") + binaryPath + ":" + symbol;
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach_uprobe_opts(prog, -1, binaryPath, 0, opts);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") as " + where, e,
+                        e == Errno.ENOENT ? "no such file, or no such symbol in it" : Hints.hint(Hints.Phase.ATTACH, section, e),
+                        log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ " + where);
+        } finally {
+            name0.getByte(0);   // keep the name reachable until libbpf has copied it
+        }
+    }
+
     /** Attaches a cgroup program (cgroup/connect4, cgroup_skb/egress, ...) to the cgroup open as cgroupFd (a BPF link). */
     public BpfLink attachCgroup(int cgroupFd) throws BpfException {
         String section = checkLoaded();

@@ -18,9 +18,9 @@ public enum ActionType implements Spelled {
     /** Deprecated by Tetragon (unsafe), planned for removal in its 1.5. */
     COPY_FD("CopyFD", 5, VigilSupport.PARSED_ONLY),
     /** User space: fetch {@code argUrl}. */
-    GET_URL("GetUrl", 6, VigilSupport.PARSED_ONLY),
+    GET_URL("GetUrl", 6, VigilSupport.PLANNED),
     /** User space: resolve {@code argFqdn}. */
-    DNS_LOOKUP("DnsLookup", 7, VigilSupport.PARSED_ONLY),
+    DNS_LOOKUP("DnsLookup", 7, VigilSupport.PLANNED),
     NO_POST("NoPost", 8, VigilSupport.PLANNED),
     /** Send signal {@code argSig} to the current process. */
     SIGNAL("Signal", 9, VigilSupport.PLANNED),

@@ -6,7 +6,7 @@ public enum HookKind implements Spelled {
     KPROBE("kprobes", "kprobe", VigilSupport.PLANNED),
     TRACEPOINT("tracepoints", "tracepoint", VigilSupport.PLANNED),
     LSM_HOOK("lsmhooks", "LSM hook", VigilSupport.PLANNED),
-    UPROBE("uprobes", "uprobe", VigilSupport.PARSED_ONLY),
+    UPROBE("uprobes", "uprobe", VigilSupport.PLANNED),
     USDT("usdts", "USDT probe", VigilSupport.PARSED_ONLY);
 
     private final String spelling;

@@ -4,7 +4,7 @@ package io.vigil.policy;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code spec.uprobes[]}: user-space functions of a binary, by symbol, offset or address. Parsed only. */
+/** {@code spec.uprobes[]}: user-space functions of a binary, by symbol, offset or address. */
 public record UprobeSpec(
         String path,
         List<String> symbols,

@@ -74,11 +74,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket", description = "control socket (default: ${DEFAULT-VALUE})")
     Path socket = Path.of(VigilCli.DEFAULT_SOCKET);
 
-    @Option(names = "--policy-dir", paramLabel = "DIR", defaultValue = "${sys:vigil.library:-/etc/vigil/tracing-policies}",
-            description = "tracing policies to load and watch (default: ${DEFAULT-VALUE}; that is "
-                    + "/etc/vigil/tracing-policies, or under bin/vigil the repository's tracing-policies/library; "
-                    + "'none' to watch nothing). A missing default directory is skipped; a missing DIR given here "
-                    + "is an error.")
+    @Option(names = "--policy-dir", paramLabel = "DIR", defaultValue = "/etc/vigil/tracing-policies",
+            description = "tracing policies to load and watch (default: ${DEFAULT-VALUE}, where bin/setup installs "
+                    + "the shipped library; 'none' to watch nothing). A missing default directory is skipped; a "
+                    + "missing DIR given here is an error. Files and directories a non-root user can write are refused.")
     String policyDir;
 
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")

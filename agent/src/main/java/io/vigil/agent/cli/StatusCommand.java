@@ -63,6 +63,9 @@ public final class StatusCommand implements Callable<Integer> {
         section(b, "pipeline", s.path("pipeline"));
         section(b, "cache", s.path("cache"));
         section(b, "policy_events", s.path("policy_events"));
+        if (s.has("agent_actions")) {
+            section(b, "agent_actions", s.path("agent_actions"));
+        }
         if (s.has("export_file")) {
             section(b, "export_file", s.path("export_file"));
         }

@@ -6,6 +6,7 @@ import io.vigil.api.KprobeArgument;
 import io.vigil.api.PolicyEvent;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessUprobe;
 import io.vigil.api.ProcessTracepoint;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +74,9 @@ final class PolicyLine {
         } else if (e instanceof ProcessLsm l) {
             hook = l.functionName();
             fallbackEmoji = "🔒";
+        } else if (e instanceof ProcessUprobe u) {
+            hook = u.symbol();
+            fallbackEmoji = "🔍";
         } else {
             ProcessTracepoint t = (ProcessTracepoint) e;
             hook = "syscalls".equals(t.subsys()) || "raw_syscalls".equals(t.subsys()) ? syscall(t.event()) : t.event();

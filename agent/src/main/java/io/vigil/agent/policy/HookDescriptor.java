@@ -1,6 +1,7 @@
 package io.vigil.agent.policy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param returnArg    the return value's description, when the hook reports it
  * @param message      copied into every event
  * @param tags         copied into every event
+ * @param agentActions by selector index: what the agent does when that selector matched
  */
 public record HookDescriptor(
         int hookId,
@@ -31,11 +33,28 @@ public record HookDescriptor(
         List<ArgDescriptor> args,
         Optional<ArgDescriptor> returnArg,
         Optional<String> message,
-        List<String> tags) {
+        List<String> tags,
+        Map<Integer, List<AgentAction>> agentActions) {
 
     public HookDescriptor {
         args = List.copyOf(args);
         tags = List.copyOf(tags);
+        agentActions = Map.copyOf(agentActions);
+    }
+
+    /** A hook whose selectors ask nothing of the agent. */
+    public HookDescriptor(int hookId, String policyName, Optional<String> namespace, Kind kind, String functionName,
+            String subsystem, String event, List<ArgDescriptor> args, Optional<ArgDescriptor> returnArg,
+            Optional<String> message, List<String> tags) {
+        this(hookId, policyName, namespace, kind, functionName, subsystem, event, args, returnArg, message, tags, Map.of());
+    }
+
+    /**
+     * What the agent itself does when a selector matches (Tetragon's GetUrl and DnsLookup actions run
+     * in its agent too): the kernel posts the event with the action bit, the agent acts.
+     */
+    public record AgentAction(Type type, String target) {
+        public enum Type { GET_URL, DNS_LOOKUP }
     }
 
     public enum Kind {
@@ -44,7 +63,9 @@ public record HookDescriptor(
         /** process_tracepoint */
         TRACEPOINT,
         /** process_lsm */
-        LSM
+        LSM,
+        /** process_uprobe: functionName is the symbol, subsystem the binary's path */
+        UPROBE
     }
 
     /**

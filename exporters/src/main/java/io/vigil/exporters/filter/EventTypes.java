@@ -12,7 +12,7 @@ public final class EventTypes {
     private EventTypes() {}
 
     /**
-     * Every name Tetragon's {@code event_set} accepts. Vigil emits only the first five; the others
+     * Every name Tetragon's {@code event_set} accepts. Vigil emits the first six; the others
      * are accepted so Tetragon filter files load unchanged, and simply never match.
      */
     public static final Set<String> KNOWN = Set.of(

@@ -8,6 +8,7 @@ import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
+import io.vigil.api.ProcessUprobe;
 import java.util.function.UnaryOperator;
 
 /** The process and parent of every event type, read and replaced. */
@@ -50,6 +51,10 @@ public final class Processes {
         if (b instanceof ProcessTracepoint t) {
             return new ProcessTracepoint(p2, q2, t.subsys(), t.event(), t.args(), t.policyName(), t.action(),
                     t.message(), t.tags());
+        }
+        if (b instanceof ProcessUprobe u) {
+            return new ProcessUprobe(p2, q2, u.path(), u.symbol(), u.policyName(), u.message(), u.args(), u.action(),
+                    u.tags());
         }
         if (b instanceof ProcessLsm l) {
             return new ProcessLsm(p2, q2, l.functionName(), l.policyName(), l.message(), l.args(), l.action(), l.tags());

@@ -26,6 +26,10 @@ class RedactorTest {
         assertEquals("-p ***** -c ls", ((ProcessExec) p.body()).parent().arguments());
         Event k = r.apply(new Event("n", null, ((ProcessKprobe) kprobe(3, "/x", "pol").body())));
         assertEquals("/etc/shadow", k.body().process().arguments(), "nothing to redact");
+        Event u = r.apply(new Event("n", null, new io.vigil.api.ProcessUprobe(
+                io.vigil.exporters.TestEvents.proc(4, "/usr/bin/app", "--password=x"), null, "/usr/lib/libc.so.6",
+                "malloc", "pol", "", java.util.List.of(), io.vigil.api.KprobeAction.POST, java.util.List.of())));
+        assertEquals("--password=*****", u.body().process().arguments());
     }
 
     @Test

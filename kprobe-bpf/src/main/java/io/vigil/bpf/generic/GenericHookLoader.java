@@ -85,6 +85,13 @@ public final class GenericHookLoader {
             }
             case KPROBE -> obj.program(a.program()).attachKprobe(a.target(), false);
             case KRETPROBE -> obj.program(a.program()).attachKprobe(a.target(), true);
+            case UPROBE -> {
+                int colon = a.target().lastIndexOf(':');
+                if (colon <= 0 || colon == a.target().length() - 1) {
+                    throw new IllegalArgumentException("uprobe target must be \"path:symbol\": " + a.target());
+                }
+                yield obj.program(a.program()).attachUprobe(a.target().substring(0, colon), a.target().substring(colon + 1), false);
+            }
             case FENTRY, FEXIT, TP_BTF, LSM -> obj.program(a.program()).attach();
         };
     }

@@ -39,7 +39,9 @@ public record HookImage(String object, List<Attachment> attachments, byte[] conf
         FENTRY,
         FEXIT,
         /** target an LSM hook name without the security_ prefix */
-        LSM
+        LSM,
+        /** target "binary path:symbol", a function of a user-space program or library */
+        UPROBE
     }
 
     /** @param program the program's name in the object (its C function name) */

@@ -89,6 +89,9 @@ public interface LibBpf {
 
     Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String function);
 
+    /** opts: struct bpf_uprobe_opts (libbpf 1.1: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name) */
+    Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, Pointer opts);
+
     int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFuncName);
 
     int bpf_program__fd(Pointer prog);

@@ -148,6 +148,9 @@ public final class GenericAbi {
         public static final int OVERRIDE = 0x08;
         public static final int SIGNAL = 0x10;
         public static final int NOTIFY_ENFORCER = 0x20;
+        /** posted; the agent does the request (io.vigil.agent.policy.events.AgentActionRunner) */
+        public static final int GETURL = 0x40;
+        public static final int DNSLOOKUP = 0x80;
         private Action() {}
     }
 

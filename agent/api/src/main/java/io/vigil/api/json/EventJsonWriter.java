@@ -16,6 +16,7 @@ import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessUprobe;
 import io.vigil.api.ProcessTracepoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public final class EventJsonWriter {
     private static final SerializableString PROCESS_KPROBE = new SerializedString(ProcessKprobe.JSON_KEY);
     private static final SerializableString PROCESS_TRACEPOINT = new SerializedString(ProcessTracepoint.JSON_KEY);
     private static final SerializableString PROCESS_LSM = new SerializedString(ProcessLsm.JSON_KEY);
+    private static final SerializableString PROCESS_UPROBE = new SerializedString(ProcessUprobe.JSON_KEY);
 
     private final JsonFactory factory;
 
@@ -124,6 +126,9 @@ public final class EventJsonWriter {
         } else if (body instanceof ProcessLsm l) {
             g.writeFieldName(PROCESS_LSM);
             writeLsm(g, l);
+        } else if (body instanceof ProcessUprobe u) {
+            g.writeFieldName(PROCESS_UPROBE);
+            writeUprobe(g, u);
         } else {
             throw new IllegalArgumentException("no JSON form for " + body.getClass().getName());
         }
@@ -222,6 +227,19 @@ public final class EventJsonWriter {
         args(g, l.args());
         action(g, "action", l.action());
         strings(g, "tags", l.tags());
+        g.writeEndObject();
+    }
+
+    /** Tetragon's ProcessUprobe: path, symbol, policy_name, message, args, tags (no action field). */
+    private void writeUprobe(JsonGenerator g, ProcessUprobe u) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, u.process(), u.parent());
+        string(g, "path", u.path());
+        string(g, "symbol", u.symbol());
+        string(g, "policy_name", u.policyName());
+        string(g, "message", u.message());
+        args(g, u.args());
+        strings(g, "tags", u.tags());
         g.writeEndObject();
     }
 

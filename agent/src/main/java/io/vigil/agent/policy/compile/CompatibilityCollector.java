@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,8 +32,12 @@ import java.util.stream.Stream;
 public final class CompatibilityCollector {
     /** Why a file does or does not compile for a backend. */
     public enum Status {
-        /** every policy of the file compiled */
+        /** every policy of the file compiled, and its hooks loaded and attached in this kernel */
+        LOADS,
+        /** every policy of the file compiled (not tried in a kernel) */
         COMPILES,
+        /** it compiled, but the kernel refused to load or attach a hook */
+        LOAD_FAILS,
         /** the file does not load (YAML, schema or validation error) */
         DOES_NOT_LOAD,
         /** a hook cannot be placed on this backend (the planner refused it) */
@@ -53,13 +58,27 @@ public final class CompatibilityCollector {
         }
     }
 
+    /** Loads a file's compiled policies into the running kernel and takes them out again. */
+    @FunctionalInterface
+    public interface KernelLoader {
+        /** @return why the kernel refused, or empty when every hook loaded and attached */
+        Optional<String> tryLoad(List<CompiledPolicy> compiled);
+    }
+
     private final Map<Backend, HookPlanner> planners;
     private final CompileContext context;
+    private final Map<Backend, KernelLoader> loaders;
 
     /** @param planners the backends to try, in report order, each with its planner */
     public CompatibilityCollector(Map<Backend, HookPlanner> planners, CompileContext context) {
+        this(planners, context, Map.of());
+    }
+
+    /** @param loaders for the backends this kernel runs: what compiles is also loaded */
+    public CompatibilityCollector(Map<Backend, HookPlanner> planners, CompileContext context, Map<Backend, KernelLoader> loaders) {
         this.planners = new LinkedHashMap<>(planners);
         this.context = context;
+        this.loaders = Map.copyOf(loaders);
     }
 
     /** This machine's kernel facts, for the tracepoint and the kprobe backend. */
@@ -94,24 +113,34 @@ public final class CompatibilityCollector {
     private Outcome compile(Path file, List<TracingPolicy> policies, Backend backend) {
         int hooks = 0;
         List<String> skipped = new ArrayList<>();
+        List<CompiledPolicy> compiled = new ArrayList<>();
         CompileContext ctx = context;
         for (TracingPolicy p : policies) {
             Planned planned;
             try {
                 planned = planners.get(backend).plan(p);
             } catch (PolicyRejectedException e) {
-                return new Outcome(file, backend, Status.HOOK_NOT_SERVED, 0, strings(e.problems()));
+                // the kernel's limits only: anything else is Vigil's gap and counts against it
+                boolean kernel = e.problems().stream().allMatch(PolicyProblem::kernelLimit);
+                return new Outcome(file, backend, kernel ? Status.HOOK_NOT_SERVED : Status.UNSUPPORTED, 0, strings(e.problems()));
             }
             try {
                 CompiledPolicy c = PolicyCompiler.compile(p, planned.hooks(), ctx);
                 ctx = ctx.after(c);
+                compiled.add(c);
                 hooks += c.hooks().size();
                 skipped.addAll(strings(planned.skipped()));
             } catch (PolicyRejectedException e) {
                 return new Outcome(file, backend, Status.UNSUPPORTED, 0, strings(e.problems()));
             }
         }
-        return new Outcome(file, backend, Status.COMPILES, hooks, skipped);
+        KernelLoader loader = loaders.get(backend);
+        if (loader == null) {
+            return new Outcome(file, backend, Status.COMPILES, hooks, skipped);
+        }
+        Optional<String> refused = loader.tryLoad(compiled);
+        return refused.isPresent() ? new Outcome(file, backend, Status.LOAD_FAILS, hooks, List.of(refused.get()))
+                : new Outcome(file, backend, Status.LOADS, hooks, skipped);
     }
 
     private static List<String> strings(List<PolicyProblem> problems) {
@@ -126,7 +155,8 @@ public final class CompatibilityCollector {
             byFile.computeIfAbsent(o.file(), f -> new LinkedHashMap<>()).put(o.backend(), o);
         }
         StringBuilder s = new StringBuilder();
-        s.append("| backend | files | compile | do not load | hook not served | unsupported feature |\n|---|---|---|---|---|---|\n");
+        s.append("| backend | files | load in the kernel | compile (not loaded here) | kernel refuses | do not parse | hook not served "
+                + "| unsupported feature |\n|---|---|---|---|---|---|---|---|\n");
         for (Backend b : backends) {
             Map<Status, Long> n = outcomes.stream().filter(o -> o.backend() == b)
                     .collect(Collectors.groupingBy(Outcome::status, Collectors.counting()));
@@ -146,9 +176,9 @@ public final class CompatibilityCollector {
             List<String> why = new ArrayList<>();
             for (Backend b : backends) {
                 Outcome o = e.getValue().get(b);
-                s.append(' ').append(o.status() == Status.COMPILES ? "yes (" + o.hooks() + " hooks)" : label(o.status())).append(" |");
-                if (o.status() != Status.COMPILES && !o.reasons().isEmpty()) {
-                    String r = b.displayName() + ": " + shorten(o.reasons().get(0), base)
+                s.append(' ').append(label(o)).append(" |");
+                if (!works(o.status()) && !o.reasons().isEmpty()) {
+                    String r = b.displayName() + ": " + brief(shorten(o.reasons().get(0), base))
                             + (o.reasons().size() > 1 ? " (+" + (o.reasons().size() - 1) + " more)" : "");
                     if (why.stream().noneMatch(w -> w.substring(w.indexOf(':') + 1).equals(r.substring(r.indexOf(':') + 1)))) {
                         why.add(r);
@@ -160,13 +190,25 @@ public final class CompatibilityCollector {
         return s.toString();
     }
 
-    private static String label(Status s) {
-        return switch (s) {
-            case COMPILES -> "yes";
-            case DOES_NOT_LOAD -> "does not load";
+    private static boolean works(Status s) {
+        return s == Status.LOADS || s == Status.COMPILES;
+    }
+
+    private static String label(Outcome o) {
+        return switch (o.status()) {
+            case LOADS -> "loads (" + o.hooks() + " hooks)";
+            case COMPILES -> "compiles (" + o.hooks() + " hooks)";
+            case LOAD_FAILS -> "kernel refuses";
+            case DOES_NOT_LOAD -> "does not parse";
             case HOOK_NOT_SERVED -> "hook not served";
             case UNSUPPORTED -> "unsupported";
         };
+    }
+
+    /** The first sentence of a reason: the alternatives the planner lists are in the agent's error. */
+    private static String brief(String reason) {
+        int alt = reason.indexOf(" Alternatives: ");
+        return alt < 0 ? reason : reason.substring(0, alt);
     }
 
     private static String shorten(String reason, Path base) {
@@ -175,17 +217,18 @@ public final class CompatibilityCollector {
     }
 
     /**
-     * {@code CompatibilityCollector [EXAMPLES_DIR [OUT.md]]}: EXAMPLES_DIR defaults to
-     * ../shared/tetragon-examples (from the project root); without OUT the report goes to stdout.
+     * The share of the files this backend can serve (they parse and every hook can be placed) that
+     * work (load in the kernel when tried there, else compile): {works, servable}.
      */
-    public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args.length > 0 ? args[0] : "../shared/tetragon-examples").toAbsolutePath().normalize();
-        List<Outcome> outcomes = forHost().collect(dir);
-        String md = markdown(outcomes, dir);
-        if (args.length > 1) {
-            Files.writeString(Path.of(args[1]), md);
-        } else {
-            System.out.print(md);
+    public static int[] servable(List<Outcome> outcomes, Backend backend) {
+        int works = 0;
+        int servable = 0;
+        for (Outcome o : outcomes) {
+            if (o.backend() == backend && o.status() != Status.DOES_NOT_LOAD && o.status() != Status.HOOK_NOT_SERVED) {
+                servable++;
+                works += works(o.status()) ? 1 : 0;
+            }
         }
+        return new int[] {works, servable};
     }
 }

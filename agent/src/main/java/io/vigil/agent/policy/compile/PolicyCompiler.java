@@ -1,5 +1,8 @@
 package io.vigil.agent.policy.compile;
 
+import io.vigil.agent.policy.HookDescriptor.AgentAction;
+import java.util.Map;
+import java.util.TreeMap;
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.agent.policy.HookDescriptor.ArgDescriptor;
 import io.vigil.agent.policy.plan.ArgPlan;
@@ -57,11 +60,11 @@ public final class PolicyCompiler {
             Optional<ArgDescriptor> ret = returnValue(plan, cfg, problems);
             cfg.putInt(GenericAbi.Config.HOOK_ID, id);
             cfg.putInt(GenericAbi.Config.FLAGS, plan.flags() | monitor);
-            selectors(policy, plan, cfg, entries, bits, ctx, problems);
+            Map<Integer, List<AgentAction>> agentActions = selectors(policy, plan, cfg, entries, bits, ctx, problems);
             if (problems.count() == before) {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
                 HookDescriptor d = new HookDescriptor(id, policy.name(), policy.namespace(), plan.kind(), plan.functionName(),
-                        plan.subsystem(), plan.event(), args, ret, plan.hook().message(), plan.hook().tags());
+                        plan.subsystem(), plan.event(), args, ret, plan.hook().message(), plan.hook().tags(), agentActions);
                 hooks.add(new CompiledHook(image, d));
             }
             id++;
@@ -151,13 +154,15 @@ public final class PolicyCompiler {
     private static final Selector EMPTY_SELECTOR = new Selector(List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
-    private static void selectors(TracingPolicy policy, HookPlan plan, ByteBuffer cfg, List<MapEntry> entries, BinaryBits bits,
-            CompileContext ctx, Problems problems) {
+    /** @return the agent's actions by selector index */
+    private static Map<Integer, List<AgentAction>> selectors(TracingPolicy policy, HookPlan plan, ByteBuffer cfg,
+            List<MapEntry> entries, BinaryBits bits, CompileContext ctx, Problems problems) {
         List<Selector> sels = plan.hook().selectors();
+        Map<Integer, List<AgentAction>> agent = new TreeMap<>();
         if (sels.size() > GenericAbi.MAX_SELECTORS) {
             problems.add(plan.where() + ".selectors", "at most " + GenericAbi.MAX_SELECTORS + " selectors per hook, got "
                     + sels.size());
-            return;
+            return agent;
         }
         if (sels.isEmpty() && !plan.implicit().isEmpty()) {   // post every call where the function would run
             sels = List.of(EMPTY_SELECTOR);
@@ -166,9 +171,13 @@ public final class PolicyCompiler {
         SelectorEncoder enc = new SelectorEncoder(cfg, new FilterEncoder(cfg, entries, ctx.syscalls(), policy.spec()::list), bits, ctx.hostNamespaces(), problems);
         SelectorEncoder.Slots slots = slots(plan, cfg);
         for (int i = 0; i < sels.size(); i++) {
-            enc.encode(GenericAbi.Config.SEL + i * GenericAbi.Selector.SIZEOF, sels.get(i), slots, plan.implicit(),
-                    plan.where() + ".selectors[" + i + "]");
+            List<AgentAction> a = enc.encode(GenericAbi.Config.SEL + i * GenericAbi.Selector.SIZEOF, sels.get(i), slots,
+                    plan.implicit(), plan.where() + ".selectors[" + i + "]");
+            if (!a.isEmpty()) {
+                agent.put(i, a);
+            }
         }
+        return agent;
     }
 
     /** matchArgs index -> the position of the argument with that index in args[]. */

@@ -1,5 +1,8 @@
 package io.vigil.agent.policy.compile;
 
+import io.vigil.agent.policy.HookDescriptor.AgentAction;
+import java.util.ArrayList;
+import java.util.Optional;
 import io.vigil.agent.policy.plan.ImplicitFilter;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.policy.BinaryOperator;
@@ -54,7 +57,8 @@ final class SelectorEncoder {
         this.problems = problems;
     }
 
-    void encode(int base, Selector s, Slots slots, List<ImplicitFilter> implicit, String where) {
+    /** @return what the agent does when this selector matches (GetUrl, DnsLookup) */
+    List<AgentAction> encode(int base, Selector s, Slots slots, List<ImplicitFilter> implicit, String where) {
         unsupported(s.matchData(), where + ".matchData");
         unsupported(s.matchNamespaceChanges(), where + ".matchNamespaceChanges");
         unsupported(s.matchCapabilityChanges(), where + ".matchCapabilityChanges");
@@ -64,7 +68,7 @@ final class SelectorEncoder {
             problems.add(where, "at most " + (GenericAbi.MAX_FILTERS - implicit.size()) + " matchArgs + matchReturnArgs per"
                     + " selector" + (implicit.isEmpty() ? "" : " here (" + implicit.size() + " of the kernel's "
                     + GenericAbi.MAX_FILTERS + " filters keep the tracepoint to where the function runs)") + ", got " + nf);
-            return;
+            return List.of();
         }
         int n = 0;
         for (int i = 0; i < s.matchArgs().size(); i++) {
@@ -92,7 +96,7 @@ final class SelectorEncoder {
         pids(base, s.matchPids(), where + ".matchPIDs");
         namespaces(base, s.matchNamespaces(), where + ".matchNamespaces");
         capabilities(base, s.matchCapabilities(), where + ".matchCapabilities");
-        actions(base, s.matchActions(), where + ".matchActions");
+        return actions(base, s.matchActions(), where + ".matchActions");
     }
 
     private int filter(int base, int n, MatchArgs m, boolean ret, Slots slots, String where) {
@@ -236,8 +240,9 @@ final class SelectorEncoder {
     }
 
     /** No matchActions: Post. NoPost and the enforcement actions (acted on by issue 4) are encoded as bits. */
-    private void actions(int base, List<MatchAction> l, String where) {
+    private List<AgentAction> actions(int base, List<MatchAction> l, String where) {
         int bitsSet = l.isEmpty() ? GenericAbi.Action.POST : 0;
+        List<AgentAction> agent = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
             MatchAction a = l.get(i);
             String w = where + "[" + i + "]";
@@ -275,11 +280,33 @@ final class SelectorEncoder {
                     a.argError().ifPresent(e -> cfg.putInt(base + GenericAbi.Selector.ARG_ERROR, e));
                     a.argSig().ifPresent(s -> cfg.putInt(base + GenericAbi.Selector.ARG_SIG, s));
                 }
+                case GET_URL -> {
+                    bitsSet |= GenericAbi.Action.GETURL;
+                    agentAction(AgentAction.Type.GET_URL, a.argUrl(), "GetUrl needs argUrl (an http or https URL)", w, agent);
+                }
+                case DNS_LOOKUP -> {
+                    bitsSet |= GenericAbi.Action.DNSLOOKUP;
+                    agentAction(AgentAction.Type.DNS_LOOKUP, a.argFqdn(), "DnsLookup needs argFqdn (a name to resolve)", w, agent);
+                }
                 default -> problems.add(w, "action " + a.action().spelling() + " is not supported yet; supported: "
-                        + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer");
+                        + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer, GetUrl, DnsLookup");
             }
         }
         cfg.putInt(base + GenericAbi.Selector.ACTIONS, bitsSet);
+        return agent;
+    }
+
+    private void agentAction(AgentAction.Type type, Optional<String> target, String missing, String where,
+            List<AgentAction> out) {
+        if (target.isEmpty() || target.get().isBlank()) {
+            problems.add(where, missing);
+            return;
+        }
+        if (type == AgentAction.Type.GET_URL && !target.get().matches("(?i)https?://\\S+")) {
+            problems.add(where, "argUrl must be an http:// or https:// URL, got " + target.get());
+            return;
+        }
+        out.add(new AgentAction(type, target.get()));
     }
 
     private void unsupported(List<?> l, String where) {

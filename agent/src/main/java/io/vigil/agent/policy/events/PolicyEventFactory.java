@@ -1,5 +1,7 @@
 package io.vigil.agent.policy.events;
 
+import io.vigil.agent.policy.HookDescriptor.AgentAction;
+import java.util.function.Consumer;
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.agent.policy.HookDescriptor.ArgDescriptor;
 import io.vigil.api.EventBody;
@@ -8,6 +10,7 @@ import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessUprobe;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.bpf.wire.GenericMsg;
@@ -26,6 +29,7 @@ public final class PolicyEventFactory {
     private static final Logger log = LoggerFactory.getLogger(PolicyEventFactory.class);
 
     private final HookRegistry hooks;
+    private final Consumer<AgentAction> agentActions;
     // single writer (the enricher thread), read by any thread
     private volatile long events;
     private volatile long unknownHook;
@@ -33,7 +37,13 @@ public final class PolicyEventFactory {
     private volatile long badArgs;
 
     public PolicyEventFactory(HookRegistry hooks) {
+        this(hooks, a -> { });
+    }
+
+    /** @param agentActions runs the GetUrl/DnsLookup actions of matching selectors (must not block) */
+    public PolicyEventFactory(HookRegistry hooks, Consumer<AgentAction> agentActions) {
         this.hooks = hooks;
+        this.agentActions = agentActions;
     }
 
     public HookRegistry hooks() {
@@ -70,6 +80,9 @@ public final class PolicyEventFactory {
             return null;
         }
         KprobeAction action = action(m);
+        if ((m.actions() & (GenericAbi.Action.GETURL | GenericAbi.Action.DNSLOOKUP)) != 0) {
+            d.agentActions().getOrDefault(m.selector(), List.of()).forEach(agentActions);
+        }
         String message = d.message().orElse("");
         events = events + 1;
         return switch (d.kind()) {
@@ -78,6 +91,8 @@ public final class PolicyEventFactory {
             case TRACEPOINT -> new ProcessTracepoint(caller, parent, d.subsystem(), d.event(), args, d.policyName(),
                     action, message, d.tags());
             case LSM -> new ProcessLsm(caller, parent, d.functionName(), d.policyName(), message, args, action, d.tags());
+            case UPROBE -> new ProcessUprobe(caller, parent, d.subsystem(), d.functionName(), d.policyName(), message, args,
+                    action, d.tags());
         };
     }
 
@@ -119,6 +134,12 @@ public final class PolicyEventFactory {
             if ((a & GenericAbi.Action.NOTIFY_ENFORCER) != 0) {
                 return KprobeAction.NOTIFYENFORCER;
             }
+        }
+        if ((a & GenericAbi.Action.GETURL) != 0) {
+            return KprobeAction.GETURL;
+        }
+        if ((a & GenericAbi.Action.DNSLOOKUP) != 0) {
+            return KprobeAction.DNSLOOKUP;
         }
         return KprobeAction.POST;
     }

@@ -20,6 +20,7 @@ import io.vigil.policy.LsmHookSpec;
 import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
+import io.vigil.policy.UprobeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ public final class HookPlanner {
             planLsm(lsm.get(i), "spec.lsmhooks[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().uprobes().size(); i++) {
-            p.add("spec.uprobes[" + i + "]", "uprobes are not supported by Vigil; no backend attaches them");
+            planUprobe(policy.spec().uprobes().get(i), "spec.uprobes[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().usdts().size(); i++) {
             p.add("spec.usdts[" + i + "]", "USDT probes are not supported by Vigil; no backend attaches them");
@@ -222,7 +223,7 @@ public final class HookPlanner {
                 return planMapped(k, eq.get(), HookDescriptor.Kind.KPROBE, call, where, p);
             }
             String alt = SYSCALL_ALTERNATIVES.get(call);
-            p.add(where + ".call", call + ": this kernel refuses kprobes and fentry (backend tracepoint) and no tracepoint"
+            p.kernel(where + ".call", call + ": this kernel refuses kprobes and fentry (backend tracepoint) and no tracepoint"
                     + " sees the same event. Alternatives: " + (alt != null ? "the syscall hook " + alt
                             : "the syscall that reaches " + call + " (e.g. call: \"sys_openat\", syscall: true)")
                     + ", a `tracepoints:` hook, or one of the functions served by tracepoints here: " + mappedFunctions()
@@ -258,7 +259,7 @@ public final class HookPlanner {
         if (backend == Backend.TRACEPOINT) {
             Optional<Equivalent> eq = TracepointEquivalents.forLsmHook(l.hook());
             if (eq.isEmpty()) {
-                p.add(where + ".hook", "LSM hook " + l.hook() + ": this kernel refuses BPF LSM, kprobes and fentry (backend"
+                p.kernel(where + ".hook", "LSM hook " + l.hook() + ": this kernel refuses BPF LSM, kprobes and fentry (backend"
                         + " tracepoint) and no tracepoint sees the same event. LSM hooks served by tracepoints here: "
                         + TracepointEquivalents.all().stream().flatMap(e -> e.lsmHook().stream()).collect(Collectors.joining(", "))
                         + "; kprobe kernels run it as a kprobe on " + fn + ".");
@@ -268,7 +269,7 @@ public final class HookPlanner {
             return;
         }
         if (!host.functionExists(fn)) {
-            p.add(where + ".hook", "LSM hook " + l.hook() + ": no function " + fn + " on this kernel to put a kprobe on"
+            p.kernel(where + ".hook", "LSM hook " + l.hook() + ": no function " + fn + " on this kernel to put a kprobe on"
                     + " (Vigil runs LSM hooks as kprobes on their security_ function)");
             return;
         }
@@ -312,7 +313,7 @@ public final class HookPlanner {
         String fn = eq.function();
         if (h instanceof KprobeSpec k && (k.returns() || k.returnArg().isPresent()
                 || k.selectors().stream().anyMatch(s -> !s.matchReturnArgs().isEmpty()))) {
-            p.add(where + ".return", fn + " is served by tracepoints on this kernel, which do not see its return value;"
+            p.kernel(where + ".return", fn + " is served by tracepoints on this kernel, which do not see its return value;"
                     + " drop return/returnArg/matchReturnArgs, or hook the syscall (its return value is the syscall's)");
             return List.of();
         }
@@ -390,7 +391,7 @@ public final class HookPlanner {
                     functionName, "", "", implicit, Optional.of(fn)));
         }
         if (plans.isEmpty()) {
-            p.add(where, fn + ": none of the tracepoints that stand for it exist on this kernel (looked for "
+            p.kernel(where, fn + ": none of the tracepoints that stand for it exist on this kernel (looked for "
                     + String.join(", ", looked) + ")");
         }
         return plans;
@@ -425,7 +426,7 @@ public final class HookPlanner {
         }
         Optional<String> text = host.tracepointFormat(t.target());
         if (text.isEmpty()) {
-            p.add(where, "no tracepoint " + t.target() + " on this kernel (no format file in tracefs)");
+            p.kernel(where, "no tracepoint " + t.target() + " on this kernel (no format file in tracefs)");
             return Optional.empty();
         }
         TracepointFormat format = TracepointFormat.parse(text.get());
@@ -497,6 +498,40 @@ public final class HookPlanner {
         return call;
     }
 
+    /**
+     * uprobes: the generic kprobe program attached as a uprobe on each symbol (user registers hold
+     * the arguments, pointers are user memory). Every backend: uprobes need the uprobe PMU, which
+     * kernels without kprobes still have.
+     */
+    private void planUprobe(UprobeSpec u, String where, List<HookPlan> plans, Problems p) {
+        if (!u.offsets().isEmpty() || !u.addrs().isEmpty() || !u.refCtrOffsets().isEmpty()) {
+            p.add(where, "uprobes by offset or address (and refCtrOffsets) are not supported yet; name symbols");
+            return;
+        }
+        if (u.returns() || u.returnArg().isPresent() || !u.data().isEmpty()
+                || u.selectors().stream().anyMatch(s -> !s.matchReturnArgs().isEmpty())) {
+            p.add(where, "return values and data of uprobes are not supported yet");
+            return;
+        }
+        if (u.symbols().isEmpty()) {
+            p.add(where + ".symbols", "name at least one symbol to probe");
+            return;
+        }
+        if (!host.fileExists(u.path())) {
+            p.kernel(where + ".path", "no file " + u.path() + " on this machine");
+            return;
+        }
+        for (String symbol : u.symbols()) {
+            List<ArgPlan> args = functionArgs(u.args(), symbol, where, p);
+            if (args == null) {
+                return;
+            }
+            plans.add(new HookPlan(u, where, KPROBE_OBJECT,
+                    List.of(new Attachment("generic_kprobe", AttachKind.UPROBE, u.path() + ":" + symbol)), 0, true, false,
+                    args, 0, HookDescriptor.Kind.UPROBE, symbol, u.path(), "", List.of(), Optional.empty()));
+        }
+    }
+
     /** Emit at return: a return value, a filter on it, or a buffer the call fills. */
     static boolean needsReturn(KprobeSpec k) {
         return k.returns() || k.selectors().stream().map(Selector::matchReturnArgs).anyMatch(l -> !l.isEmpty())
@@ -508,12 +543,17 @@ public final class HookPlanner {
             list.add(new PolicyProblem(policy.source(), where, message));
         }
 
+        /** What this kernel cannot do on this backend (another backend or kernel could). */
+        void kernel(String where, String message) {
+            list.add(new PolicyProblem(policy.source(), where, message, true));
+        }
+
         /** A missing function or tracepoint: skipped when the hook says ignore.callNotFound. */
         void missing(KprobeSpec k, String where, String message) {
             if (k.ignoreCallNotFound()) {
-                skipped.add(new PolicyProblem(policy.source(), where, message + " (skipped: ignore.callNotFound)"));
+                skipped.add(new PolicyProblem(policy.source(), where, message + " (skipped: ignore.callNotFound)", true));
             } else {
-                list.add(new PolicyProblem(policy.source(), where, message));
+                list.add(new PolicyProblem(policy.source(), where, message, true));
             }
         }
     }

@@ -23,6 +23,11 @@ public interface HostFacts {
     /** Whether a kprobe can be put on this kernel function (/proc/kallsyms, available_filter_functions). */
     boolean functionExists(String name);
 
+    /** Whether a file (a uprobe's binary) exists on this machine. */
+    default boolean fileExists(String path) {
+        return java.nio.file.Files.exists(java.nio.file.Path.of(path));
+    }
+
     /** Tetragon's syscall function prefix: "__x64_sys_" on x86_64, "__arm64_sys_" on arm64. */
     default String syscallPrefix() {
         return switch (arch()) {

@@ -66,6 +66,7 @@ public final class PolicyManager {
     }
 
     private final PolicyInstaller installer;
+    private final PolicyFileTrust trust;
     private final Map<String, Running> running = new LinkedHashMap<>();
     /** Errors of files whose last version could not be applied, by file. */
     private final Map<Path, String> fileErrors = new LinkedHashMap<>();
@@ -73,7 +74,12 @@ public final class PolicyManager {
     private final Map<Path, Set<String>> fileNames = new LinkedHashMap<>();
 
     public PolicyManager(PolicyInstaller installer) {
+        this(installer, new PolicyFileTrust((int) new com.sun.security.auth.module.UnixSystem().getUid()));
+    }
+
+    PolicyManager(PolicyInstaller installer, PolicyFileTrust trust) {
         this.installer = installer;
+        this.trust = trust;
     }
 
     /**
@@ -85,6 +91,10 @@ public final class PolicyManager {
      * @return the errors (file:line:column: message), empty when the file was applied
      */
     public synchronized List<String> applyFile(Path file, Origin origin) {
+        Optional<String> untrusted = trust.check(file);
+        if (untrusted.isPresent()) {
+            return reject(file, origin, List.of(file + ":1:1: refused: " + untrusted.get()));
+        }
         LoadResult r = PolicyLoader.load(file);
         if (!r.errors().isEmpty()) {
             return reject(file, origin, r.errors().stream().map(PolicyError::toString).toList());

@@ -47,8 +47,8 @@ class CompatibilityCollectorTest {
                   - call: "sys_openat"
                     selectors:
                     - matchActions:
-                      - action: GetUrl
-                        argUrl: "http://example.org"
+                      - action: TrackSock
+                        argSock: 0
                 """);
         List<Outcome> out = fake().collect(dir);
         Map<String, List<Status>> got = out.stream().collect(Collectors.groupingBy(o -> dir.relativize(o.file()).toString(),
@@ -59,11 +59,32 @@ class CompatibilityCollectorTest {
                 "c-broken.yaml", List.of(Status.DOES_NOT_LOAD, Status.DOES_NOT_LOAD),
                 "d/unsupported.yml", List.of(Status.UNSUPPORTED, Status.UNSUPPORTED)), got);
         String md = CompatibilityCollector.markdown(out, dir);
-        assertTrue(md.contains("| tracepoint | 4 | 1 | 1 | 1 | 1 |"), md);
-        assertTrue(md.contains("| kprobe | 4 | 2 | 1 | 0 | 1 |"), md);
-        assertTrue(md.contains("| b-function.yaml | hook not served | yes (1 hooks) | tracepoint: b-function.yaml:1:1:"
+        assertTrue(md.contains("| tracepoint | 4 | 0 | 1 | 0 | 1 | 1 | 1 |"), md);
+        assertTrue(md.contains("| kprobe | 4 | 0 | 2 | 0 | 1 | 0 | 1 |"), md);
+        assertTrue(md.contains("| b-function.yaml | hook not served | compiles (1 hooks) | tracepoint: b-function.yaml:1:1:"
                 + " spec.kprobes[0].call: commit_creds: this kernel refuses kprobes"), md);
-        assertTrue(md.contains("action GetUrl is not supported"), md);
+        assertTrue(md.contains("action TrackSock is not supported"), md);
+    }
+
+    @Test
+    void whatCompilesIsLoadedWhereALoaderIsGivenAndTheKernelsVerdictIsReported(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), HEAD.formatted("a") + "  kprobes:\n  - call: \"sys_openat\"\n");
+        Files.writeString(dir.resolve("b.yaml"), HEAD.formatted("b") + "  kprobes:\n  - call: \"sys_read\"\n");
+        Files.writeString(dir.resolve("c.yaml"), HEAD.formatted("c") + "  kprobes:\n  - call: \"commit_creds\"\n    syscall: false\n");
+        Map<Backend, HookPlanner> planners = Map.of(Backend.TRACEPOINT, new HookPlanner(Backend.TRACEPOINT, FakeHosts.x86()));
+        List<String> tried = new java.util.ArrayList<>();
+        CompatibilityCollector.KernelLoader loader = compiled -> {
+            tried.add(compiled.get(0).policyName());
+            return compiled.get(0).policyName().equals("b") ? java.util.Optional.of("invalid argument") : java.util.Optional.empty();
+        };
+        List<Outcome> out = new CompatibilityCollector(planners, Fixtures.CONTEXT, Map.of(Backend.TRACEPOINT, loader)).collect(dir);
+        assertEquals(List.of(Status.LOADS, Status.LOAD_FAILS, Status.HOOK_NOT_SERVED), out.stream().map(Outcome::status).toList());
+        assertEquals(List.of("a", "b"), tried, "only what compiles goes to the kernel");
+        assertEquals(List.of("invalid argument"), out.get(1).reasons());
+        assertEquals(List.of(1, 2), java.util.Arrays.stream(CompatibilityCollector.servable(out, Backend.TRACEPOINT)).boxed().toList());
+        String md = CompatibilityCollector.markdown(out, dir);
+        assertTrue(md.contains("| a.yaml | loads (1 hooks) |"), md);
+        assertTrue(md.contains("| b.yaml | kernel refuses | tracepoint: invalid argument |"), md);
     }
 
     /** Tetragon's published examples, read in place from shared/ beside the project. */
@@ -79,7 +100,8 @@ class CompatibilityCollectorTest {
         List<Outcome> out = fake().collect(dir);
         assertEquals(2 * files, out.size());
         for (Outcome o : out) {
-            assertFalse(o.status() != Status.COMPILES && o.reasons().isEmpty(), () -> o + " has no reason");
+            assertFalse(o.status() != Status.COMPILES && o.status() != Status.LOADS && o.reasons().isEmpty(),
+                    () -> o + " has no reason");
         }
         System.out.println(CompatibilityCollector.markdown(out, dir).lines().limit(4).collect(Collectors.joining("\n")));
     }

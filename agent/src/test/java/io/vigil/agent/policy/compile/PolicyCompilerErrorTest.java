@@ -52,6 +52,19 @@ class PolicyCompilerErrorTest {
     }
 
     @Test
+    void getUrlNeedsAnHttpUrl() {
+        assertOne(rejected("""
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                    selectors:
+                    - matchActions:
+                      - action: GetUrl
+                        argUrl: "file:///etc/passwd"
+                """, Backend.TRACEPOINT), "spec.kprobes[0].selectors[0].matchActions[0]", "argUrl must be an http:// or https:// URL");
+    }
+
+    @Test
     void kernelStructOnSyscall() {
         assertOne(rejected("""
                   kprobes:

@@ -56,9 +56,14 @@ class LibraryPoliciesKernelTest {
         agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
                 List.of(sink), KernelPolicyInstaller.FACTORY);
         PolicyManager pm = agent.policies().orElseThrow();
-        List<Path> files;
+        // as bin/setup installs them: a root-owned copy (the agent refuses files a user could write,
+        // and a checkout may belong to one)
+        Path installed = Files.createTempDirectory("vigil-library-");
+        List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(library())) {
-            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            for (Path p : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                files.add(Files.copy(p, installed.resolve(p.getFileName())));
+            }
         }
         assertFalse(files.isEmpty());
         for (Path f : files) {
