@@ -6,6 +6,7 @@
 #   sudo bench/run.sh pipeline [options]    PipelineBench  (--calls 2000000 --warmup-calls 2000000 --runs 1 ...)
 #   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 5 --policies 10)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
+#        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
 #
 # The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
 # VIGIL_BENCH_JAVA_OPTS replaces them. VIGIL_BENCH_NO_BUILD=1 skips the build check.
@@ -24,7 +25,7 @@ needs_build() {
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,10p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,11p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   echo "== building (mvn -B -q install -DskipTests) ==" >&2
@@ -52,6 +53,7 @@ case "$what" in
   pipeline) need_root pipeline; exec "${jvm[@]}" io.vigil.bench.PipelineBench "$@" ;;
   open)     need_root open;     exec "${jvm[@]}" io.vigil.bench.OpenLoopBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
+  file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
   all)
     need_root all
     rc=0
@@ -59,6 +61,7 @@ case "$what" in
     echo; echo "===== PipelineBench =====";   "${jvm[@]}" io.vigil.bench.PipelineBench || rc=1
     echo; echo "===== OpenLoopBench =====";   "${jvm[@]}" io.vigil.bench.OpenLoopBench || rc=1
     echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
+    echo; echo "===== FileExportBench =====";  "${jvm[@]}" io.vigil.bench.FileExportBench || rc=1
     exit $rc ;;
-  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh, file)" >&2; exit 2 ;;
 esac

@@ -11,6 +11,8 @@ import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.api.EventSink;
 import io.vigil.bpf.Backend;
+import io.vigil.exporters.file.FileExportOptions;
+import io.vigil.exporters.file.JsonFileExporter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -59,8 +62,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "stdout format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Format output = Format.compact;
 
-    @Option(names = "--export-file", description = "append events as JSON lines to this file (default: ${DEFAULT-VALUE}; 'none' to disable)")
-    String exportFile = "/var/log/vigil/events.json";
+    @Option(names = "--export-file", paramLabel = "FILE", description = "append events as JSON lines to this file (default: ${DEFAULT-VALUE}; 'none' to disable)")
+    String exportFilePath = "/var/log/vigil/events.json";
+
+    @Mixin
+    ExportFileFlags exportFlags = new ExportFileFlags();
 
     @Option(names = "--backend", description = "attach backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: the feature probe decides)")
     BackendChoice backend = BackendChoice.auto;
@@ -95,6 +101,13 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil run: this build cannot install tracing policies yet; drop --policy-dir");
             return 2;
         }
+        FileExportOptions exportOptions;
+        try {
+            exportOptions = exportFlags.parse();
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("vigil run: " + e.getMessage());
+            return 2;
+        }
         AgentConfig config = AgentConfig.defaults()
                 .withBackend(backend == BackendChoice.auto ? Optional.empty()
                         : Optional.of(Backend.valueOf(backend.name().toUpperCase(Locale.ROOT))));
@@ -102,17 +115,20 @@ public final class RunCommand implements Callable<Integer> {
             config = config.withNodeName(nodeName);
         }
         List<EventSink> sinks = new ArrayList<>();
+        Optional<JsonFileExporter> exportFile = Optional.empty();
         switch (output) {
             case json: sinks.add(Outputs.stdoutJson()); break;
             case compact: sinks.add(Outputs.compact()); break;
             default: break;
         }
-        if (!"none".equals(exportFile)) {
-            Path file = Path.of(exportFile);
+        if (!"none".equals(exportFilePath)) {
+            Path file = Path.of(exportFilePath);
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            sinks.add(Outputs.jsonFile(file));
+            JsonFileExporter exporter = Outputs.jsonFile(file, exportOptions);
+            sinks.add(exporter);
+            exportFile = Optional.of(exporter);
             log.info("exporting events to {}", file);
         }
         ControlServer control = new ControlServer(socket);
@@ -131,9 +147,15 @@ public final class RunCommand implements Callable<Integer> {
             PolicyControl.registerUnavailable(control, why);
         }
         Optional<PolicyDirectory> policyDirectory = watched;
+        Optional<JsonFileExporter> exporterForStatus = exportFile;
         control.register("status", req -> {
             ObjectNode s = agent.status();
             policyDirectory.ifPresent(d -> s.withObjectProperty("policies").put("directory", d.dir().toString()));
+            exporterForStatus.ifPresent(x -> {
+                ObjectNode f = s.putObject("export_file");
+                f.put("path", x.path().toString());
+                x.stats().snapshot().forEach(f::put);
+            });
             return s;
         }).start();
         CountDownLatch stopped = new CountDownLatch(1);

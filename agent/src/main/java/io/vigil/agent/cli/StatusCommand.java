@@ -66,6 +66,9 @@ public final class StatusCommand implements Callable<Integer> {
         if (s.has("agent_actions")) {
             section(b, "agent_actions", s.path("agent_actions"));
         }
+        if (s.has("export_file")) {
+            section(b, "export_file", s.path("export_file"));
+        }
         return b.toString();
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.agent.output;
 
 import io.vigil.api.EventSink;
+import io.vigil.exporters.file.FileExportOptions;
 import io.vigil.exporters.file.JsonFileExporter;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -28,5 +29,10 @@ public final class Outputs {
     /** Tetragon JSON lines appended to a file. */
     public static EventSink jsonFile(Path file) throws IOException {
         return JsonFileExporter.open(file);
+    }
+
+    /** Tetragon JSON lines to a rotating, filtered file. */
+    public static JsonFileExporter jsonFile(Path file, FileExportOptions options) {
+        return JsonFileExporter.open(file, options);
     }
 }

@@ -1,0 +1,26 @@
+package io.vigil.exporters.filter;
+
+import io.vigil.api.Event;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Tetragon's {@code EventType} names as filters spell them ({@code PROCESS_EXEC}), mapped from the
+ * event's JSON key ({@code process_exec}).
+ */
+public final class EventTypes {
+    private EventTypes() {}
+
+    /**
+     * Every name Tetragon's {@code event_set} accepts. Vigil emits the first six; the others
+     * are accepted so Tetragon filter files load unchanged, and simply never match.
+     */
+    public static final Set<String> KNOWN = Set.of(
+            "PROCESS_EXEC", "PROCESS_EXIT", "PROCESS_KPROBE", "PROCESS_TRACEPOINT", "PROCESS_LSM",
+            "PROCESS_UPROBE", "PROCESS_USDT", "PROCESS_LOADER", "PROCESS_THROTTLE", "RATE_LIMIT_INFO");
+
+    /** The event's type as Tetragon's filters name it, e.g. {@code PROCESS_KPROBE}. */
+    public static String of(Event e) {
+        return e.body().jsonKey().toUpperCase(Locale.ROOT);
+    }
+}
