@@ -20,13 +20,27 @@ static __always_inline void gen_process_key(__u32 tgid, struct msg_execve_key *k
 	key->ktime = guessed_ktime((struct task_struct *)bpf_get_current_task());
 }
 
+#define GEN_SIGKILL 9
+#define GEN_ENFORCING (VIGIL_GEN_ACT_SIGKILL | VIGIL_GEN_ACT_SIGNAL)
+
+/* Sigkill and Signal, from the program, in the calling process's own syscall: the signal is
+ * pending before the call returns, so the process runs no instruction of its own afterwards.
+ * Enforcement does not depend on the event: NoPost and rate limits do not spare the process. */
+static __always_inline void gen_enforce(struct gen_selector *s, __u32 actions)
+{
+	if (actions & VIGIL_GEN_ACT_SIGKILL)
+		bpf_send_signal(GEN_SIGKILL);
+	else if ((actions & VIGIL_GEN_ACT_SIGNAL) && s->arg_sig > 0 && s->arg_sig < 65)
+		bpf_send_signal(s->arg_sig);
+}
+
 /* In st: the captured call (and its return value when has_ret). Reads the arguments, picks the
- * selector, posts the event unless the actions say otherwise. */
+ * selector, enforces, posts the event unless the actions say otherwise. */
 static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct gen_selector *s = NULL;
-	__u32 actions = VIGIL_GEN_ACT_POST, size;
+	__u32 actions = VIGIL_GEN_ACT_POST, size, monitored = 0;
 
 	h->st.off = 0;
 	h->hdr.nargs = 0;
@@ -39,6 +53,12 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 			return 0;   /* selectors, none matched: nothing to post */
 		s = &cfg->sel[index_max(h->st.matched, VIGIL_GEN_MAX_SELECTORS - 1)];
 		actions = s->actions;
+		if (actions & GEN_ENFORCING) {
+			if (cfg->flags & VIGIL_GEN_HOOK_MONITOR)
+				monitored = VIGIL_GEN_MSG_MONITORED;
+			else
+				gen_enforce(s, actions);
+		}
 		if (actions & VIGIL_GEN_ACT_NOPOST)
 			return 0;
 		if (!gen_rate_ok(s, h->st.matched)) {
@@ -56,7 +76,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	h->hdr.hook_id = cfg->hook_id;
 	h->hdr.ret = h->st.has_ret ? h->st.ret : 0;
 	h->hdr.selector = h->st.matched;
-	h->hdr.flags = h->st.has_ret ? VIGIL_GEN_MSG_RETURN : 0;
+	h->hdr.flags = (h->st.has_ret ? VIGIL_GEN_MSG_RETURN : 0) | monitored;
 	h->hdr.actions = actions;
 	size = sizeof(h->hdr) + clamp_max(h->st.off, GEN_DATA_BYTES);
 	h->hdr.common.size = size;

@@ -171,18 +171,18 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         }
     }
 
-    /** Enforcement actions are encoded and reported in events, but the hooks do not carry them out yet (issue 4). */
+    /** Override and NotifyEnforcer are encoded and reported in events, but the hooks do not carry them out yet (issue 4). */
     private static void warnEnforcement(TracingPolicy policy, PolicyMode mode) {
         Set<String> actions = new TreeSet<>();
         policy.spec().hooks().forEach(h -> h.selectors().forEach(s -> s.matchActions().forEach(a -> {
             switch (a.action()) {
-                case SIGKILL, OVERRIDE, SIGNAL, NOTIFY_ENFORCER -> actions.add(a.action().spelling());
+                case OVERRIDE, NOTIFY_ENFORCER -> actions.add(a.action().spelling());
                 default -> { }
             }
         })));
         if (!actions.isEmpty() && mode == PolicyMode.ENFORCE) {
             log.warn("policy {}: actions {} are reported in its events but not carried out by this version: "
-                    + "nothing is killed or denied", policy.qualifiedName(), actions);
+                    + "nothing is denied", policy.qualifiedName(), actions);
         }
     }
 
