@@ -102,6 +102,8 @@ class SignalActionsKernelTest {
         Process killed = writer(protectedDir.resolve("f"), tmp.resolve("after-kill"));
         assertEquals(128 + 9, killed.waitFor(), "killed by SIGKILL: " + new String(killed.getInputStream().readAllBytes()));
         assertFalse(Files.exists(tmp.resolve("after-kill")), "the process ran on after the write");
+        // killed at the write's entry: the kernel's write loop sees the fatal signal before copying
+        assertEquals(0, Files.size(protectedDir.resolve("f")), "bytes reached the protected file");
         List<Event> ev = sink.await(e -> e.body() instanceof ProcessKprobe k && k.process().pid() == killed.pid(), 1, WAIT);
         assertEquals(1, ev.size(), "one event for one refused write");
         assertEquals(KprobeAction.SIGKILL, ((ProcessKprobe) ev.get(0).body()).action());
