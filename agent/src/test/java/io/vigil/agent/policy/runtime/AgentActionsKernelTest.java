@@ -2,13 +2,16 @@ package io.vigil.agent.policy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
+import static io.vigil.agent.kernel.PolicyKernelTests.WAIT;
+import static io.vigil.agent.kernel.PolicyKernelTests.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.agent.Agent;
-import io.vigil.agent.AgentConfig;
 import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.KernelTestSupport;
+import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.api.Event;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.ProcessKprobe;
@@ -16,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
@@ -30,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class AgentActionsKernelTest {
-    private static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
-    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
 
     @TempDir
     Path tmp;
@@ -52,8 +52,7 @@ class AgentActionsKernelTest {
         Path other = Files.writeString(tmp.resolve("other"), "x\n").toRealPath();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/canary-token";
         CapturingSink sink = new CapturingSink();
-        try (Agent agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
-                List.of(sink), KernelPolicyInstaller.FACTORY)) {
+        try (Agent agent = PolicyKernelTests.startAgent(sink)) {
             Path policy = Files.writeString(tmp.resolve("p.yaml"), """
                     apiVersion: cilium.io/v1alpha1
                     kind: TracingPolicy
@@ -82,7 +81,7 @@ class AgentActionsKernelTest {
                           - action: DnsLookup
                             argFqdn: "localhost"
                     """.formatted(canary, url, lookup));
-            assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+            PolicyKernelTests.apply(agent, policy);
             long before = agent.status().at("/agent_actions/done").asLong();
             long hit = run("/bin/cat", canary.toString());
             List<Event> ev = sink.await(e -> e.body() instanceof ProcessKprobe k && k.process().pid() == hit, 1, WAIT);
@@ -114,9 +113,4 @@ class AgentActionsKernelTest {
         assertTrue(requests.stream().allMatch(r -> r.equals("GET /canary-token")));
     }
 
-    private static long run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertEquals(0, p.waitFor(), String.join(" ", cmd));
-        return p.pid();
-    }
 }

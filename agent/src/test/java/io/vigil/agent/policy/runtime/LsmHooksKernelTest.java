@@ -2,19 +2,21 @@ package io.vigil.agent.policy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
+import static io.vigil.agent.kernel.PolicyKernelTests.WAIT;
+import static io.vigil.agent.kernel.PolicyKernelTests.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.agent.Agent;
-import io.vigil.agent.AgentConfig;
 import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.KernelTestSupport;
+import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.json.EventJsonWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -30,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class LsmHooksKernelTest {
-    private static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
-    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
 
     /** tmpfs: on overlayfs (the VM's /tmp) security_file_open runs twice per open, overlay and backing file */
     @TempDir(factory = ShmDirs.class)
@@ -55,8 +55,7 @@ class LsmHooksKernelTest {
         Files.writeString(other.resolve("f"), "x\n");
         String cat = Path.of("/bin/cat").toRealPath().toString();
         CapturingSink sink = new CapturingSink();
-        try (Agent agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
-                List.of(sink), KernelPolicyInstaller.FACTORY)) {
+        try (Agent agent = PolicyKernelTests.startAgent(sink)) {
             Path policy = Files.writeString(tmp.resolve("lsm.yaml"), """
                     apiVersion: cilium.io/v1alpha1
                     kind: TracingPolicy
@@ -77,7 +76,7 @@ class LsmHooksKernelTest {
                             operator: "Prefix"
                             values: ["%s/"]
                     """.formatted(cat, watched));
-            assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+            PolicyKernelTests.apply(agent, policy);
             long hit = run("/bin/cat", watched.resolve("f").toString());
             long otherDir = run("/bin/cat", other.resolve("f").toString());
             long otherBinary = run("/bin/head", "-c1", watched.resolve("f").toString());
@@ -97,11 +96,6 @@ class LsmHooksKernelTest {
         }
     }
 
-    private static long run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertEquals(0, p.waitFor(), String.join(" ", cmd));
-        return p.pid();
-    }
 
     private static Predicate<Event> lsmOf(long pid) {
         return e -> e.body() instanceof ProcessLsm l && l.process().pid() == pid;

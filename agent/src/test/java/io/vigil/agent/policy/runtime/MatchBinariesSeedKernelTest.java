@@ -2,19 +2,20 @@ package io.vigil.agent.policy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
+import static io.vigil.agent.kernel.PolicyKernelTests.WAIT;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.agent.Agent;
-import io.vigil.agent.AgentConfig;
 import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.KernelTestSupport;
+import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.api.Event;
 import io.vigil.api.ProcessKprobe;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
@@ -28,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class MatchBinariesSeedKernelTest {
-    private static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
-    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
 
     @TempDir
     Path tmp;
@@ -42,8 +41,7 @@ class MatchBinariesSeedKernelTest {
         bash.toFile().setExecutable(true);
         Path target = Files.writeString(tmp.resolve("target"), "x\n");
         CapturingSink sink = new CapturingSink();
-        try (Agent agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
-                List.of(sink), KernelPolicyInstaller.FACTORY)) {
+        try (Agent agent = PolicyKernelTests.startAgent(sink)) {
             // both wait on stdin: they exist before the policy, and act after it
             String script = "read -r go; read -r x < " + target + "; /bin/cat " + target + " > /dev/null";
             Process seeded = new ProcessBuilder(bash.toString(), "-c", script).start();
@@ -71,7 +69,7 @@ class MatchBinariesSeedKernelTest {
                             operator: "Equal"
                             values: ["%s"]
                     """.formatted(bash, target));
-            assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+            PolicyKernelTests.apply(agent, policy);
             for (Process p : List.of(seeded, plain)) {
                 try (OutputStream in = p.getOutputStream()) {
                     in.write("go\n".getBytes(StandardCharsets.UTF_8));

@@ -2,18 +2,20 @@ package io.vigil.agent.policy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
+import static io.vigil.agent.kernel.PolicyKernelTests.WAIT;
+import static io.vigil.agent.kernel.PolicyKernelTests.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.agent.Agent;
-import io.vigil.agent.AgentConfig;
 import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.KernelTestSupport;
+import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.api.Event;
 import io.vigil.api.ProcessUprobe;
 import io.vigil.api.json.EventJsonWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
@@ -27,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class UprobeKernelTest {
-    private static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
-    private static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
 
     @TempDir
     Path tmp;
@@ -41,8 +41,7 @@ class UprobeKernelTest {
         Files.copy(bash, copy);
         copy.toFile().setExecutable(true);
         CapturingSink sink = new CapturingSink();
-        try (Agent agent = Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
-                List.of(sink), KernelPolicyInstaller.FACTORY)) {
+        try (Agent agent = PolicyKernelTests.startAgent(sink)) {
             // the uprobe is on the copy's file: the original bash, a different inode, is not probed at all;
             // matchBinaries then keeps a second, renamed copy of the same inode out
             Path policy = Files.writeString(tmp.resolve("uprobe.yaml"), """
@@ -61,7 +60,7 @@ class UprobeKernelTest {
                           - operator: "In"
                             values: ["%s"]
                     """.formatted(copy, copy));
-            assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+            PolicyKernelTests.apply(agent, policy);
             Path link = tmp.resolve("other-name");
             Files.createLink(link, copy);   // same inode, so probed; another path, so matchBinaries says no
             long hit = run(copy.toString(), "-c", "true");
@@ -83,11 +82,6 @@ class UprobeKernelTest {
         }
     }
 
-    private static long run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertEquals(0, p.waitFor(), String.join(" ", cmd));
-        return p.pid();
-    }
 
     private static Predicate<Event> of(long pid) {
         return e -> e.body() instanceof ProcessUprobe u && u.process().pid() == pid;

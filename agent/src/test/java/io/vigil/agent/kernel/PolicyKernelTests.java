@@ -1,0 +1,40 @@
+package io.vigil.agent.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vigil.agent.Agent;
+import io.vigil.agent.AgentConfig;
+import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
+import io.vigil.agent.policy.runtime.PolicyManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** What the end-to-end policy kernel tests share: the agent with the kernel installer, waits, triggers. */
+public final class PolicyKernelTests {
+    /** How long an expected event may take (the VM emulates its CPU). */
+    public static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 120 : 10);
+    /** How long a near miss is given to show up before it is called absent. */
+    public static final Duration QUIET = Duration.ofSeconds(Boolean.getBoolean("vigil.test.vm") ? 6 : 2);
+
+    private PolicyKernelTests() {}
+
+    /** The agent on the test's backend, policies installed in the kernel, events into sink. */
+    public static Agent startAgent(CapturingSink sink) throws Exception {
+        KernelTestSupport.requireRoot();
+        return Agent.start(AgentConfig.defaults().withBackend(KernelTestSupport.backend()).withNodeName("vigil-test"),
+                List.of(sink), KernelPolicyInstaller.FACTORY);
+    }
+
+    /** Applies a policy file as the policy directory would; it must load. */
+    public static void apply(Agent agent, Path policy) {
+        assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+    }
+
+    /** Runs a command to its end (exit 0, stdout discarded); its pid. */
+    public static long run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor(), String.join(" ", cmd));
+        return p.pid();
+    }
+}
