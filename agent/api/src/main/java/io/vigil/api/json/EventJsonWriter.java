@@ -83,6 +83,7 @@ public final class EventJsonWriter {
 
     private final JsonFactory factory;
     private final ProcessJsonCache processJson; // null: serialize every time
+    private final TimestampBytes timestamps = new TimestampBytes();
 
     public EventJsonWriter() {
         this(true);
@@ -455,9 +456,9 @@ public final class EventJsonWriter {
         }
     }
 
-    private static void writeTimestamp(JsonGenerator g, Instant t) throws IOException {
+    private void writeTimestamp(JsonGenerator g, Instant t) throws IOException {
         byte[] buf = new byte[Rfc3339.MAX_LENGTH];
-        int n = Rfc3339.format(t.getEpochSecond(), t.getNano(), buf, 0);
+        int n = timestamps.format(t, buf);
         g.writeRawUTF8String(buf, 0, n); // ASCII digits and punctuation: nothing to escape
     }
 }

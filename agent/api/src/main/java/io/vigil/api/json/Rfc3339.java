@@ -78,16 +78,6 @@ public final class Rfc3339 {
         return p - off;
     }
 
-    /** {@link #format(long, int, char[], int)} as ASCII bytes, for writers that emit UTF-8 directly. */
-    public static int format(long epochSecond, int nano, byte[] out, int off) {
-        char[] chars = new char[MAX_LENGTH];
-        int n = format(epochSecond, nano, chars, 0);
-        for (int i = 0; i < n; i++) {
-            out[off + i] = (byte) chars[i];
-        }
-        return n;
-    }
-
     private static int digits(int v, int width, char[] out, int p) {
         for (int i = p + width - 1; i >= p; i--) {
             out[i] = (char) ('0' + v % 10);
