@@ -28,8 +28,9 @@ needs_build() {
 case "${1:-}" in -h|--help|help) sed -n '2,11p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
-  echo "== building (mvn -B -q install -DskipTests) ==" >&2
-  (cd "$root" && mvn -B -q install -DskipTests)
+  # package, not install: the classpath file names the reactor's own jars, ~/.m2 stays untouched
+  echo "== building (mvn -B -q -pl bench -am package -DskipTests) ==" >&2
+  (cd "$root" && mvn -B -q -pl bench -am package -DskipTests)
 fi
 
 java_bin=java

@@ -48,16 +48,25 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
-/* Wake the consumer only once this much is waiting: a wake-up per event costs the producing
- * process a few microseconds (an exec loop pays it twice per process). The consumer polls
- * with a short timeout, so a quiet machine still sees events within that timeout. */
+/* Wake the consumer only when the data waiting crosses a multiple of this: a wake-up per event
+ * costs the producing process a few microseconds (an exec loop pays it twice per process; in a VM
+ * each is an interrupt). The consumer polls with a short timeout, so a quiet machine still sees
+ * events within that timeout. Once per crossing, not for every event above the mark: poll on a
+ * ring buffer is level-triggered, so a consumer that is awake (busy consuming) needs no wake-up,
+ * and one that went back to sleep with this much waiting is woken by the next crossing. Two
+ * producers racing past the same mark may both wake it, or neither (then the next mark, or the
+ * poll timeout, does). Power of two: the division is a shift. */
 #define VIGIL_WAKEUP_BYTES (256 * 1024)
+/* A record's footprint in the ring: the kernel's 8-byte header (BPF_RINGBUF_HDR_SZ), rounded up to
+ * 8, so that the crossing test sees the bytes the ring really gains. */
+#define VIGIL_RINGBUF_FOOTPRINT(size) (((size) + 8 + 7) & ~7ULL)
 
 static __always_inline void submit_event(void *data, __u64 size)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= VIGIL_WAKEUP_BYTES)
+	if (avail / VIGIL_WAKEUP_BYTES != (avail + VIGIL_RINGBUF_FOOTPRINT(size)) / VIGIL_WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, data, size, flags)) {
 		stat_inc(VIGIL_STAT_RINGBUF_FULL);

@@ -217,8 +217,8 @@ public final class ExecLoopBench {
      * kernel.bpf_stats_enabled is on during this phase to time the programs themselves. With drain,
      * a thread empties the ring buffer as the agent's reader does (poll 10 ms, consume, records
      * dropped unread), so that the sensors see the same small backlog as under the agent; without
-     * it the backlog passes the sensors' 256 KiB wake-up threshold after a few thousand children
-     * and from then on every record is submitted with BPF_RB_FORCE_WAKEUP.
+     * it the backlog grows without bound and the sensors force a wake-up each time it crosses
+     * another 256 KiB (nobody is listening).
      */
     private Phase sensorsOnly(boolean drain) throws Exception {
         String name = drain ? "sensors" : "sensors-nodrain";

@@ -10,8 +10,9 @@ import jnr.ffi.Pointer;
  * {@link RecordHandler} on the thread that calls {@link #poll} or {@link #consume}.
  *
  * <p><b>Batched wake-ups: call {@link #consume()} after every {@link #poll} that returns 0.</b>
- * The Vigil sensors submit with BPF_RB_NO_WAKEUP until 256 KiB are waiting, so epoll is not woken
- * for a trickle of events and poll() times out with records in the buffer. A loop of
+ * The Vigil sensors wake the consumer only when the data waiting crosses a multiple of 256 KiB
+ * (lib/common.h, submit_event), so epoll is not woken for a trickle of events and poll() times out
+ * with records in the buffer. A loop of
  * {@code poll(timeout); consume();} sees every record within one timeout.
  *
  * <p>poll/consume/close are serialized: close() from another thread waits for a running poll()

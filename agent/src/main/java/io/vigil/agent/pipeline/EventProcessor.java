@@ -14,7 +14,11 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Decode and enrich: raw records from the reader in, events to the sink queue out. One thread. */
+/**
+ * Decode and enrich: raw records from the reader in, events to the sink queue out. One thread.
+ * The events of a batch are queued together once it is done, so that the sink thread wakes once
+ * per batch rather than for the first event and again for each one after it went back to sleep.
+ */
 public final class EventProcessor implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
     private static final int BATCH = 512;
@@ -27,6 +31,7 @@ public final class EventProcessor implements Runnable {
     private final long tickNanos;
     private final Consumer<Event> emit;
     private final List<byte[]> batch = new ArrayList<>(BATCH);
+    private final List<Event> pending = new ArrayList<>(BATCH);
     private long lastTick;
     private volatile boolean running = true;
 
@@ -38,11 +43,7 @@ public final class EventProcessor implements Runnable {
         this.stats = stats;
         this.nanoClock = nanoClock;
         this.tickNanos = tickNanos;
-        this.emit = e -> {
-            if (!out.offer(e)) {
-                stats.sinkQueueDrops.incrementAndGet();
-            }
-        };
+        this.emit = pending::add;
         this.lastTick = nanoClock.getAsLong();
     }
 
@@ -54,15 +55,32 @@ public final class EventProcessor implements Runnable {
             batch.add(first);
             in.drainTo(batch, BATCH - 1);
         }
-        for (byte[] rec : batch) {
-            process(rec);
-        }
-        long now = nanoClock.getAsLong();
-        if (now - lastTick >= tickNanos) {
-            lastTick = now;
-            handler.tick(now, emit);
+        try {
+            for (byte[] rec : batch) {
+                process(rec);
+            }
+            long now = nanoClock.getAsLong();
+            if (now - lastTick >= tickNanos) {
+                lastTick = now;
+                handler.tick(now, emit);
+            }
+        } finally {
+            handOver(); // what was emitted before a handler failure still goes out
         }
         return batch.size();
+    }
+
+    private void handOver() {
+        int dropped = 0;
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            if (!out.offer(pending.get(i))) {
+                dropped++;
+            }
+        }
+        pending.clear();
+        if (dropped > 0) {
+            stats.sinkQueueDrops.addAndGet(dropped);
+        }
     }
 
     void process(byte[] rec) {
@@ -85,6 +103,7 @@ public final class EventProcessor implements Runnable {
                 runOnce(20);
             }
             handler.tick(Long.MAX_VALUE / 2, emit);
+            handOver();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -53,8 +53,9 @@ import java.util.List;
  * protojson inserts a random space after some commas to keep people from depending on its byte
  * layout; Tetragon's published events show none, and neither does this writer.
  *
- * <p>Streaming ({@link JsonGenerator}), no tree or reflection. A writer is stateless and may be
- * shared; a generator is not.
+ * <p>Streaming ({@link JsonGenerator}), no tree or reflection. Process objects are serialized once
+ * and their bytes reused while the same object recurs ({@link ProcessJsonCache}). A writer may be
+ * shared between threads; a generator may not.
  */
 public final class EventJsonWriter {
     private static final SerializableString PROCESS = new SerializedString("process");
@@ -83,13 +84,25 @@ public final class EventJsonWriter {
     private static final SerializableString PROCESS_UPROBE = new SerializedString(ProcessUprobe.JSON_KEY);
 
     private final JsonFactory factory;
+    private final ProcessJsonCache processJson; // null: serialize every time
+    private final TimestampBytes timestamps = new TimestampBytes();
 
     public EventJsonWriter() {
+        this(true);
+    }
+
+    /** A writer that serializes every process object anew: the reference the cached output is tested against. */
+    public static EventJsonWriter uncached() {
+        return new EventJsonWriter(false);
+    }
+
+    private EventJsonWriter(boolean cacheProcesses) {
         JsonFactoryBuilder b = new JsonFactoryBuilder();
         b.disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE); // Go writes \u001b, not \u001B
         b.enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8); // emoji as 4 raw bytes, as Go
         b.rootValueSeparator((String) null); // lines are separated by writeLine's '\n' only
         this.factory = b.build();
+        this.processJson = cacheProcesses ? new ProcessJsonCache(this::processBytes) : null;
     }
 
     /**
@@ -407,6 +420,24 @@ public final class EventJsonWriter {
 
     /** A Tetragon {@code Process} object, fields in proto order. */
     public void writeProcess(JsonGenerator g, ProcessInfo p) throws IOException {
+        if (processJson != null) {
+            g.writeRawValue(processJson.json(p));
+        } else {
+            writeProcessFields(g, p);
+        }
+    }
+
+    private byte[] processBytes(ProcessInfo p) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = newGenerator(buf)) {
+            writeProcessFields(g, p);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a ByteArrayOutputStream does not fail
+        }
+        return buf.toByteArray();
+    }
+
+    private void writeProcessFields(JsonGenerator g, ProcessInfo p) throws IOException {
         g.writeStartObject();
         string(g, EXEC_ID, p.execId());
         uint32Wrapper(g, PID, p.pid());
@@ -443,9 +474,9 @@ public final class EventJsonWriter {
         }
     }
 
-    private static void writeTimestamp(JsonGenerator g, Instant t) throws IOException {
-        char[] buf = new char[Rfc3339.MAX_LENGTH];
-        int n = Rfc3339.format(t.getEpochSecond(), t.getNano(), buf, 0);
-        g.writeString(buf, 0, n);
+    private void writeTimestamp(JsonGenerator g, Instant t) throws IOException {
+        byte[] buf = new byte[Rfc3339.MAX_LENGTH];
+        int n = timestamps.format(t, buf);
+        g.writeRawUTF8String(buf, 0, n); // ASCII digits and punctuation: nothing to escape
     }
 }
