@@ -37,4 +37,22 @@ public final class PolicyKernelTests {
         assertEquals(0, p.waitFor(), String.join(" ", cmd));
         return p.pid();
     }
+
+    /** Runs a bash script to its end (exit 0, else its output is the failure message); its pid. */
+    public static long bash(String script) throws Exception {
+        return exec(List.of("/bin/bash", "-c", script));
+    }
+
+    /** Runs a python3 program to its end (exit 0); its pid. */
+    public static long python(String program) throws Exception {
+        return exec(List.of("python3", "-c", program));
+    }
+
+    /** Runs cmd to its end (exit 0, else its output is the failure message); its pid. */
+    public static long exec(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), cmd + " failed: " + out);
+        return p.pid();
+    }
 }
