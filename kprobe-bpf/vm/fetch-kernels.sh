@@ -17,7 +17,7 @@ cache=${VIGIL_VM_CACHE:-$repo/.vm-cache}
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1.0-56-amd64 6.12.117+deb12-amd64)
 # Root modules the /init needs; their dependencies are resolved from each .ko's "depends=".
-root_modules=(virtio_pci virtio_console 9pnet_virtio 9p overlay)
+root_modules=(virtio_pci virtio_console 9pnet_virtio 9p overlay veth)   # veth: network-namespace peers of the enforcement tests
 stamp=$(sha256sum "$0" | cut -c1-16)
 
 log() { echo "fetch-kernels: $*" >&2; }

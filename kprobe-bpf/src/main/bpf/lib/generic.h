@@ -122,6 +122,9 @@ struct gen_state {
 	__u32 aerr[VIGIL_GEN_MAX_ARGS];  /* argument i could not be read */
 	__u32 matched;                   /* selector that matched, or 0xff */
 	__u64 ival[VIGIL_GEN_MAX_ARGS];  /* argument i as an integer, extended as its type says */
+	__s32 verdict;                   /* Override chosen by gen_run: the error to return, else 0 */
+	__u32 pad;
+	struct msg_sockaddr ctx_sa;      /* VIGIL_GEN_ARG_CTX_TUPLE arguments (bpf_generic_sockaddr.c) */
 	struct gen_str_key skey;
 	struct gen_lpm_str_key lkey;
 };
@@ -471,6 +474,10 @@ static long gen_read_arg(__u32 idx, void *ctx)
 
 		__builtin_memset(sa, 0, sizeof(*sa));
 		len = sizeof(*sa);
+		if (a->flags & VIGIL_GEN_ARG_CTX_TUPLE) {
+			*sa = h->st.ctx_sa;
+			break;
+		}
 		if (a->type != VIGIL_GEN_TYPE_SOCKADDR && (a->flags & VIGIL_GEN_ARG_FROM_FD)) {
 			v = gen_file_socket(v);
 			if (v && a->type == VIGIL_GEN_TYPE_SOCK)

@@ -73,6 +73,8 @@ enum vigil_gen_arg_flags {
 	                                   * with FD/FROM_FD resolved then, not at entry */
 	VIGIL_GEN_ARG_FROM_FD = 0x40,     /* the value read is an fd: a file argument is its struct file *, a socket
 	                                   * argument the file's struct socket *, a sock argument that socket's sk */
+	VIGIL_GEN_ARG_CTX_TUPLE = 0x80,   /* sock/socket/sockaddr: the tuple of the cgroup sock_addr context
+	                                   * (bpf_generic_sockaddr.c: family, type, protocol, local end, peer) */
 };
 
 /* One argument to read. 12 bytes. */

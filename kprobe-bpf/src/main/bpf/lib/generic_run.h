@@ -21,17 +21,24 @@ static __always_inline void gen_process_key(__u32 tgid, struct msg_execve_key *k
 }
 
 #define GEN_SIGKILL 9
-#define GEN_ENFORCING (VIGIL_GEN_ACT_SIGKILL | VIGIL_GEN_ACT_SIGNAL)
+#define GEN_ENFORCING (VIGIL_GEN_ACT_SIGKILL | VIGIL_GEN_ACT_SIGNAL | VIGIL_GEN_ACT_OVERRIDE)
+#define GEN_EPERM 1
 
 /* Sigkill and Signal, from the program, in the calling process's own syscall: the signal is
  * pending before the call returns, so the process runs no instruction of its own afterwards.
  * Enforcement does not depend on the event: NoPost and rate limits do not spare the process. */
-static __always_inline void gen_enforce(struct gen_selector *s, __u32 actions)
+static __always_inline void gen_enforce(struct gen_heap *h, struct gen_selector *s, __u32 actions)
 {
+	/* Override: the backend returns the verdict (cgroup sock_addr programs); the planner gives
+	 * Override only to hooks whose backend can. argError is negative, as in Tetragon. */
+	if (actions & VIGIL_GEN_ACT_OVERRIDE)
+		h->st.verdict = s->arg_error < 0 ? s->arg_error : -GEN_EPERM;
+#ifndef GEN_NO_SIGNALS   /* program types without bpf_send_signal (cgroup) */
 	if (actions & VIGIL_GEN_ACT_SIGKILL)
 		bpf_send_signal(GEN_SIGKILL);
 	else if ((actions & VIGIL_GEN_ACT_SIGNAL) && s->arg_sig > 0 && s->arg_sig < 65)
 		bpf_send_signal(s->arg_sig);
+#endif
 }
 
 /* In st: the captured call (and its return value when has_ret). Reads the arguments, picks the
@@ -43,6 +50,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	__u32 actions = VIGIL_GEN_ACT_POST, size, monitored = 0;
 
 	h->st.off = 0;
+	h->st.verdict = 0;
 	h->hdr.nargs = 0;
 	bpf_loop(VIGIL_GEN_MAX_ARGS, gen_read_arg, NULL, 0);
 
@@ -57,7 +65,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 			if (cfg->flags & VIGIL_GEN_HOOK_MONITOR)
 				monitored = VIGIL_GEN_MSG_MONITORED;
 			else
-				gen_enforce(s, actions);
+				gen_enforce(h, s, actions);
 		}
 		if (actions & VIGIL_GEN_ACT_NOPOST)
 			return 0;

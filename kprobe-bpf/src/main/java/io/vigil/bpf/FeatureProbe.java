@@ -337,7 +337,7 @@ public final class FeatureProbe {
     }
 
     /** /sys/fs/cgroup when it is cgroup v2 (unified), else /sys/fs/cgroup/unified (hybrid), else any cgroup2 mount. */
-    static Path cgroup2Root() {
+    public static Path cgroup2Root() {
         List<Path> mounts = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {

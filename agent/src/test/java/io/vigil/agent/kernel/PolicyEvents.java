@@ -26,6 +26,9 @@ public final class PolicyEvents {
     private static final List<String> KINDS = List.of("process_kprobe", "process_tracepoint", "process_lsm");
 
     private final CapturingSink sink;
+    /** Policy events converted so far, and how many of the sink's events that covers: each is converted once. */
+    private final List<Map.Entry<String, JsonNode>> converted = new ArrayList<>();
+    private int consumed;
 
     public PolicyEvents(CapturingSink sink) {
         this.sink = sink;
@@ -144,17 +147,18 @@ public final class PolicyEvents {
     }
 
     /** (kind, object) of every policy event so far. */
-    private List<Map.Entry<String, JsonNode>> all() {
-        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
-        for (Event ev : sink.matching(e -> true)) {
+    private synchronized List<Map.Entry<String, JsonNode>> all() {
+        List<Event> events = sink.all();
+        for (Event ev : events.subList(consumed, events.size())) {
             JsonNode j = json(ev);
             for (String k : KINDS) {
                 if (j.has(k)) {
-                    out.add(Map.entry(k, j.get(k)));
+                    converted.add(Map.entry(k, j.get(k)));
                 }
             }
         }
-        return out;
+        consumed = events.size();
+        return new ArrayList<>(converted);
     }
 
     /** The kind (process_kprobe ...) of the policy's first event, or empty text. */

@@ -5,6 +5,7 @@ import io.vigil.bpf.BpfLink;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.BpfObject;
 import io.vigil.bpf.wire.GenericAbi;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,7 @@ public final class GenericHookLoader {
                 yield obj.program(a.program()).attachTracepoint(a.target().substring(0, slash), a.target().substring(slash + 1));
             }
             case KPROBE -> obj.program(a.program()).attachKprobe(a.target(), false);
+            case CGROUP -> obj.program(a.program()).attachCgroup(Path.of(a.target()));
             case KRETPROBE -> obj.program(a.program()).attachKprobe(a.target(), true);
             case UPROBE -> {
                 int colon = a.target().lastIndexOf(':');

@@ -41,7 +41,9 @@ public record HookImage(String object, List<Attachment> attachments, byte[] conf
         /** target an LSM hook name without the security_ prefix */
         LSM,
         /** target "binary path:symbol", a function of a user-space program or library */
-        UPROBE
+        UPROBE,
+        /** target a cgroup v2 directory (cgroup/connect4 ... programs: they see its processes and its descendants') */
+        CGROUP
     }
 
     /** @param program the program's name in the object (its C function name) */

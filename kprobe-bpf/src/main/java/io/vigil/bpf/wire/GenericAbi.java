@@ -66,6 +66,8 @@ public final class GenericAbi {
         public static final int FROM_RET = 0x20;
         /** the value read is an fd: file/socket/sock arguments are its file, the file's socket, its sk */
         public static final int FROM_FD = 0x40;
+        /** sock/socket/sockaddr: the tuple of the cgroup sock_addr context (bpf_generic_sockaddr.c) */
+        public static final int CTX_TUPLE = 0x80;
         private ArgFlag() {}
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,5 +25,11 @@ public record FixedHostFacts(String arch, Map<String, String> formats, Set<Strin
     @Override
     public boolean functionExists(String name) {
         return functions.contains(name);
+    }
+
+    /** Tests plan as for a cgroup v2 host. */
+    @Override
+    public Optional<Path> cgroup2Root() {
+        return Optional.of(Path.of("/sys/fs/cgroup"));
     }
 }

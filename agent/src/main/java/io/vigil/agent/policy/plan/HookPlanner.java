@@ -21,10 +21,12 @@ import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
 import io.vigil.policy.UprobeSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +55,8 @@ public final class HookPlanner {
     private static final int MAX_FUNCTION_ARGS = 6;
     public static final String TP_OBJECT = "bpf_generic_tp";
     public static final String KPROBE_OBJECT = "bpf_generic_kprobe";
+    /** connect/sendmsg hooks that Override (OverridePlacement) */
+    public static final String SOCKADDR_OBJECT = "bpf_generic_sockaddr";
 
     /** Kernel functions often hooked, and the syscall hook that sees the same thing from user space. */
     private static final Map<String, String> SYSCALL_ALTERNATIVES = Map.ofEntries(
@@ -163,8 +167,67 @@ public final class HookPlanner {
             syscall |= type.isPresent();
         }
         for (String call : calls) {
+            if (OverridePlacement.overrides(k)) {
+                Optional<OverridePlacement.Served> served = syscall ? OverridePlacement.forSyscall(syscallName(call))
+                        : OverridePlacement.forFunction(call);
+                planOverride(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call,
+                        HookDescriptor.Kind.KPROBE, where, p).ifPresent(plans::add);
+                continue;
+            }
             plans.addAll(syscall ? planSyscall(k, call, where, p).stream().toList() : planFunction(k, call, where, p));
         }
+    }
+
+    /**
+     * A hook whose selectors Override: on the cgroup sock_addr programs (OverridePlacement), the
+     * only place Vigil can make a call fail without BPF LSM or kprobe error injection; every
+     * selector of the hook runs there, so its Post selectors see the same calls.
+     */
+    private Optional<HookPlan> planOverride(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
+            HookDescriptor.Kind kind, String where, Problems p) {
+        if (served.isEmpty()) {
+            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: Vigil makes a call fail"
+                    + " from cgroup connect/sendmsg programs, which serve only " + OverridePlacement.servedList()
+                    + ". Use Sigkill (sent in the call) or policy-mode: monitor, or hook one of those");
+            return Optional.empty();
+        }
+        if (OverridePlacement.signals(h)) {
+            p.add(where + ".selectors", "Sigkill/Signal and Override on the same hook: Override on " + h.target()
+                    + " runs in a cgroup program, which cannot send signals; put Sigkill on another hook (e.g. a second"
+                    + " kprobe on the same call) or keep Override alone");
+            return Optional.empty();
+        }
+        if (h instanceof KprobeSpec k && (needsReturn(k) || k.returnArg().isPresent())) {
+            p.add(where + ".return", "Override on " + h.target() + " decides before the call runs: there is no return"
+                    + " value to read or filter; drop return/returnArg/matchReturnArgs/returnCopy");
+            return Optional.empty();
+        }
+        Optional<Path> cgroup = host.cgroup2Root();
+        if (cgroup.isEmpty()) {
+            p.kernel(where, "Override on " + h.target() + " needs a cgroup v2 hierarchy (mount -t cgroup2 none"
+                    + " /sys/fs/cgroup/unified) to attach the connect/sendmsg programs to; none is mounted");
+            return Optional.empty();
+        }
+        OverridePlacement.Served s = served.get();
+        List<ArgPlan> args = new ArrayList<>();
+        for (ArgSpec a : h.args()) {
+            Set<ArgType> types = s.args().get(a.index());
+            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.SOCKADDR : a.type();
+            if (types == null || !types.contains(t)) {
+                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
+                        + ": with Override the hook runs on the cgroup " + s.family().name().toLowerCase()
+                        + " programs, which see the socket and its peer only: declare "
+                        + s.args().keySet().stream().sorted().map(i -> "index " + i).collect(Collectors.joining(" or "))
+                        + " as sock, socket or sockaddr");
+                return Optional.empty();
+            }
+            args.add(new ArgPlan(a, t, ArgFlag.CTX_TUPLE, a.index(), 0, 0, 0, 0, 0));
+        }
+        String root = cgroup.get().toString();
+        List<Attachment> at = s.family().programs().stream().map(prog -> new Attachment(prog, AttachKind.CGROUP, root))
+                .toList();
+        return Optional.of(new HookPlan(h, where, SOCKADDR_OBJECT, at, 0, false, true, args, 0, kind, functionName, "", "",
+                List.of(), Optional.empty()));
     }
 
     private Optional<HookPlan> planSyscall(KprobeSpec k, String call, String where, Problems p) {
@@ -256,6 +319,11 @@ public final class HookPlanner {
             return;
         }
         String fn = TracepointEquivalents.lsmFunction(l.hook());
+        if (OverridePlacement.overrides(l)) {
+            planOverride(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), HookDescriptor.Kind.LSM, where, p)
+                    .ifPresent(plans::add);
+            return;
+        }
         if (backend == Backend.TRACEPOINT) {
             Optional<Equivalent> eq = TracepointEquivalents.forLsmHook(l.hook());
             if (eq.isEmpty()) {

@@ -25,6 +25,11 @@ public interface HostFacts {
     /** Whether a kprobe can be put on this kernel function (/proc/kallsyms, available_filter_functions). */
     boolean functionExists(String name);
 
+    /** The cgroup v2 hierarchy's root, where cgroup programs attach to see every process; empty when none is mounted. */
+    default Optional<Path> cgroup2Root() {
+        return Optional.empty();
+    }
+
     /** Whether a file (a uprobe's binary) exists on this machine. */
     default boolean fileExists(String path) {
         return Files.exists(Path.of(path));

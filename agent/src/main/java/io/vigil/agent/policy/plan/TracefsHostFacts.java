@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import io.vigil.bpf.FeatureProbe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,11 @@ public final class TracefsHostFacts implements HostFacts {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<Path> cgroup2Root() {
+        return Optional.ofNullable(FeatureProbe.cgroup2Root());
     }
 
     @Override

@@ -171,12 +171,12 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         }
     }
 
-    /** Override and NotifyEnforcer are encoded and reported in events, but the hooks do not carry them out yet (issue 4). */
+    /** NotifyEnforcer is encoded and reported in events, but not carried out yet (issue 4); Override runs or is rejected by the planner. */
     private static void warnEnforcement(TracingPolicy policy, PolicyMode mode) {
         Set<String> actions = new TreeSet<>();
         policy.spec().hooks().forEach(h -> h.selectors().forEach(s -> s.matchActions().forEach(a -> {
             switch (a.action()) {
-                case OVERRIDE, NOTIFY_ENFORCER -> actions.add(a.action().spelling());
+                case NOTIFY_ENFORCER -> actions.add(a.action().spelling());
                 default -> { }
             }
         })));
