@@ -26,7 +26,7 @@ class PolicyCompilerGoldenTest {
     @CsvSource({
         "openat.yaml, TRACEPOINT", "openat.yaml, KPROBE",
         "readwrite.yaml, TRACEPOINT", "readwrite.yaml, KPROBE",
-        "connect.yaml, TRACEPOINT",
+        "connect.yaml, TRACEPOINT", "connect-deny.yaml, TRACEPOINT", "connect-deny.yaml, KPROBE",
         "tracepoints.yaml, TRACEPOINT", "tracepoints.yaml, FENTRY",
         "functions.yaml, KPROBE",
         "mapped.yaml, TRACEPOINT", "mapped.yaml, KPROBE",

@@ -1,0 +1,130 @@
+package io.vigil.agent.policy.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.bpf.Backend;
+import io.vigil.bpf.generic.HookImage.AttachKind;
+import io.vigil.bpf.generic.HookImage.Attachment;
+import io.vigil.bpf.wire.GenericAbi;
+import io.vigil.policy.ArgType;
+import io.vigil.policy.LoadResult;
+import io.vigil.policy.PolicyLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Where a hook that Overrides is placed (the cgroup sock_addr programs) and what is refused, on both backends. */
+class OverridePlacementTest {
+    private static final HookPlanner TP = new HookPlanner(Backend.TRACEPOINT, FakeHosts.x86());
+    private static final HookPlanner KP = new HookPlanner(Backend.KPROBE,
+            new FixedHostFacts("x86_64", Map.of(), Set.of("security_socket_connect", "__x64_sys_sendto", "vfs_write")));
+
+    private static List<HookPlan> plan(HookPlanner planner, String section, String hooks) throws PolicyRejectedException {
+        LoadResult r = PolicyLoader.loadText("""
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: "p"
+                spec:
+                  %s:
+                """.formatted(section) + hooks.indent(2), Path.of("p.yaml"));
+        assertTrue(r.ok(), r.errors()::toString);
+        return planner.plan(r.policies().get(0)).hooks();
+    }
+
+    private static String override(String call, boolean syscall, int index, String type, String action) {
+        return """
+                - call: "%s"
+                  syscall: %s
+                  args:
+                  - index: %d
+                    type: "%s"
+                  selectors:
+                  - matchActions:
+                    - action: %s
+                      argError: -1
+                """.formatted(call, syscall, index, type, action);
+    }
+
+    @Test
+    void connectOverrideRunsOnConnect4And6OnEveryBackend() throws Exception {
+        for (HookPlanner planner : List.of(TP, KP)) {
+            HookPlan p = plan(planner, "kprobes", override("security_socket_connect", false, 1, "sockaddr", "Override")).get(0);
+            assertEquals("bpf_generic_sockaddr", p.object());
+            assertEquals(List.of(new Attachment("gen_connect4", AttachKind.CGROUP, "/sys/fs/cgroup"),
+                    new Attachment("gen_connect6", AttachKind.CGROUP, "/sys/fs/cgroup")), p.attachments());
+            assertEquals(GenericAbi.ArgFlag.CTX_TUPLE, p.args().get(0).flags());
+            assertEquals(ArgType.SOCKADDR, p.args().get(0).type());
+            assertEquals("security_socket_connect", p.functionName());
+            assertEquals(0, p.flags(), "no return, no syscall record");
+        }
+    }
+
+    @Test
+    void sendtoOverrideRunsOnSendmsg4And6WithTheSyscallsName() throws Exception {
+        HookPlan p = plan(TP, "kprobes", override("sys_sendto", true, 0, "sock", "Override")).get(0);
+        assertEquals(List.of("gen_sendmsg4", "gen_sendmsg6"), p.attachments().stream().map(Attachment::program).toList());
+        assertEquals("__x64_sys_sendto", p.functionName());
+    }
+
+    @Test
+    void lsmHookSocketConnect() throws Exception {
+        HookPlan p = plan(TP, "lsmhooks", """
+                - hook: "socket_connect"
+                  args:
+                  - index: 0
+                    type: "socket"
+                  selectors:
+                  - matchActions:
+                    - action: Override
+                      argError: -1
+                """).get(0);
+        assertEquals("bpf_generic_sockaddr", p.object());
+        assertEquals("socket_connect", p.functionName());
+    }
+
+    @Test
+    void postOnlyHooksStayOnTheirBackend() throws Exception {
+        HookPlan p = plan(TP, "kprobes", override("security_socket_connect", false, 1, "sockaddr", "Post")).get(0);
+        assertEquals("bpf_generic_tp", p.object());
+    }
+
+    @Test
+    void overrideElsewhereIsRejectedWithWhereItWorks() {
+        for (HookPlanner planner : List.of(TP, KP)) {
+            PolicyRejectedException e = assertThrows(PolicyRejectedException.class,
+                    () -> plan(planner, "kprobes", override("vfs_write", false, 0, "file", "Override")));
+            String m = e.problems().get(0).message();
+            assertTrue(m.contains("Override on vfs_write cannot be carried out") && m.contains("security_socket_connect")
+                    && m.contains("sys_sendto"), m);
+            assertEquals("spec.kprobes[0].selectors", e.problems().get(0).where());
+        }
+    }
+
+    @Test
+    void argumentsTheContextDoesNotHaveAreRejected() {
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class,
+                () -> plan(TP, "kprobes", override("security_socket_connect", false, 2, "int", "Override")));
+        assertTrue(e.problems().get(0).message().contains("declare index 0 or index 1 as sock, socket or sockaddr"),
+                e.problems().toString());
+    }
+
+    @Test
+    void sigkillBesideOverrideIsRejected() {
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class, () -> plan(TP, "kprobes", """
+                - call: "security_socket_connect"
+                  syscall: false
+                  selectors:
+                  - matchActions:
+                    - action: Override
+                      argError: -1
+                  - matchActions:
+                    - action: Sigkill
+                """));
+        assertTrue(e.problems().get(0).message().contains("cannot send signals"), e.problems().toString());
+    }
+}
