@@ -126,4 +126,19 @@ class ExecDenyKernelTest {
         Result viaSh = sh("sh " + script);
         assertTrue(viaSh.stdout().contains("rc=0") && Files.exists(made), "sh opens the script for reading: " + viaSh);
     }
+
+    @Test
+    void anExecOfAFileMarkedForOpenAndExecAsksTwiceExecFirst() throws Exception {
+        guard.close();
+        asked.clear();
+        guard = FanotifyGuard.builder(r -> {
+            asked.add(r);
+            return Decision.allow("all");
+        }).start();
+        guard.protect(MarkTarget.FILE, tool, EnumSet.of(Access.OPEN, Access.EXEC));
+        Result r = sh(tool + " " + made);
+        assertTrue(r.stdout().contains("rc=0") && Files.exists(made), r.toString());
+        assertEquals(List.of(true, false), asked.stream().map(PermissionRequest::exec).toList(),
+                "FAN_OPEN_EXEC_PERM, then FAN_OPEN_PERM for the same open");
+    }
 }
