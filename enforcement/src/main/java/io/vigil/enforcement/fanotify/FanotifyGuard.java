@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +27,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FanotifyGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FanotifyGuard.class);
+
+    private static final long CLOSE_GRACE_MS = 2000;
+    private static final long READ_ERROR_BACKOFF_MS = 10;
 
     private final FanotifyFd fan;
     private final ExecutorService pool;
@@ -103,14 +105,29 @@ public final class FanotifyGuard implements AutoCloseable {
                 // Events decoded before the failure are still answered below; those after it stay
                 // pending until the guard closes (then the kernel allows them).
                 LOG.error("fanotify read failed: {}", e.getMessage());
+                backOff();
             }
-            handler.handle(batch);
+            try {
+                handler.handle(batch);
+            } catch (Throwable t) { // the reader must not die: without it every marked open waits
+                LOG.error("fanotify guard failed on a batch of {} events; continuing", batch.size(), t);
+            }
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(READ_ERROR_BACKOFF_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * Stops answering: events already read are answered by the decider, then the fanotify fd is
-     * closed and the kernel allows whatever is still pending and removes the marks.
+     * Stops answering: the reader gets up to min(decision timeout, 2 s) to answer what it has read;
+     * then the decision threads are interrupted, so what is still undecided gets the failure
+     * policy's answer; then the fanotify fd is closed and the kernel allows whatever is still
+     * unread and removes the marks. Returns within about 4 s whatever the decider does.
      */
     @Override
     public void close() {
@@ -120,15 +137,15 @@ public final class FanotifyGuard implements AutoCloseable {
         closed = true;
         fan.wakeUp();
         try {
-            reader.join(timeout.toMillis() * 2 + 1000);
+            reader.join(Math.min(timeout.toMillis(), CLOSE_GRACE_MS) + 1);
+            pool.shutdownNow();
+            reader.join(CLOSE_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            pool.shutdownNow();
         }
-        pool.shutdownNow();
-        try {
-            pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (reader.isAlive()) {
+            LOG.warn("fanotify reader did not stop within {} ms; closing the fanotify fd under it", 2 * CLOSE_GRACE_MS);
         }
         fan.close();
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -139,6 +140,10 @@ final class PermissionHandler {
         } catch (ExecutionException e) {
             counters.errors.increment();
             answer(p, failVerdict(p), Outcome.DECIDER_FAILED, "decider threw " + e.getCause());
+            return;
+        } catch (CancellationException e) {
+            counters.errors.increment();
+            answer(p, failVerdict(p), Outcome.DECIDER_FAILED, "decision cancelled (guard closing)");
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -143,4 +143,23 @@ class GuardBehaviourKernelTest {
         Result r = KernelFixture.run(List.of("/usr/bin/head", f.toString()));
         assertTrue(r.exit() == 0 && r.stdout().contains(fx.marker), "the mark left with the fanotify fd: " + r);
     }
+
+    @Test
+    void closeReturnsPromptlyAndReleasesAWaitingOpenerEvenWithAHungDecider() throws Exception {
+        Path f = fx.secret("f");
+        guard = FanotifyGuard.builder(r -> {
+            never.await();
+            return Decision.allow("never");
+        }).decisionTimeout(Duration.ofHours(1)).start();
+        guard.protect(MarkTarget.FILE, f, OPEN);
+        Process head = new ProcessBuilder("/usr/bin/head", f.toString()).start();
+        assertFalse(head.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS), "head waits for the decider");
+        long t0 = System.nanoTime();
+        guard.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5000, "close took " + ms + " ms");
+        assertTrue(head.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "the opener was answered at close");
+        assertEquals(1, guard.counters().errors(), "the read event got the failure policy's answer: " + guard.counters());
+        assertEquals(1, guard.counters().denied(), guard.counters().toString());
+    }
 }
