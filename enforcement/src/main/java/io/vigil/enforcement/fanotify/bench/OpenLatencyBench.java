@@ -1,0 +1,84 @@
+package io.vigil.enforcement.fanotify.bench;
+
+import io.vigil.enforcement.fanotify.Access;
+import io.vigil.enforcement.fanotify.Decision;
+import io.vigil.enforcement.fanotify.FanotifyGuard;
+import io.vigil.enforcement.fanotify.MarkTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Latency of an allowed open in a directory the guard marks against one it does not: bash opens
+ * a file n times with `: < file` and times its loop with $EPOCHREALTIME, so the numbers are the
+ * opener's (open + the guard's round trip + close), not the guard's. The decider allows at once,
+ * so the marked cost is the kernel-to-agent round trip. Needs root. No pass/fail: it prints.
+ *
+ * <p>{@code java -cp ... io.vigil.enforcement.fanotify.bench.OpenLatencyBench [opens]}
+ */
+public final class OpenLatencyBench {
+    /** Nanoseconds per open, and the guard's request count for the marked run. */
+    public record Result(int opens, double unmarkedNanos, double markedNanos, long requests) {
+        public double ratio() {
+            return markedNanos / unmarkedNanos;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d opens: unmarked %.2f us/open, marked (allowed) %.2f us/open, ratio %.1fx; guard requests %d",
+                    opens, unmarkedNanos / 1000, markedNanos / 1000, ratio(), requests);
+        }
+    }
+
+    private OpenLatencyBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        System.out.println(measure(n));
+    }
+
+    public static Result measure(int opens) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "vigil-fan-bench-");
+        try {
+            Path marked = Files.createDirectory(dir.resolve("marked"));
+            Path unmarked = Files.createDirectory(dir.resolve("unmarked"));
+            Path inMarked = Files.writeString(marked.resolve("f"), "x");
+            Path inUnmarked = Files.writeString(unmarked.resolve("f"), "x");
+            Decision allow = Decision.allow("bench");
+            try (FanotifyGuard guard = FanotifyGuard.builder(r -> allow).start()) {
+                guard.protect(MarkTarget.DIRECTORY, marked, EnumSet.of(Access.OPEN));
+                timeOpens(inUnmarked, Math.min(opens, 2000)); // warm-up of bash and the page cache
+                timeOpens(inMarked, Math.min(opens, 2000));
+                long before = guard.counters().requests();
+                double unmarkedNs = timeOpens(inUnmarked, opens);
+                double markedNs = timeOpens(inMarked, opens);
+                return new Result(opens, unmarkedNs, markedNs, guard.counters().requests() - before);
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Nanoseconds per `: < file` in one bash process. */
+    static double timeOpens(Path file, int n) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of("/bin/bash", "-c", "s=$EPOCHREALTIME; for ((i=0; i<" + n + "; i++)); do : < "
+                + file + "; done; e=$EPOCHREALTIME; echo \"$s $e\"")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IOException("bench loop failed: " + out);
+        }
+        String[] t = out.split("\\s+");
+        double seconds = Double.parseDouble(t[1]) - Double.parseDouble(t[0]);
+        return seconds * 1e9 / n;
+    }
+}
