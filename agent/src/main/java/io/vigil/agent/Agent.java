@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class Agent implements AutoCloseable {
     private final Optional<PolicyManager> policies;
     private final HookRegistry hooks;
     private final AgentActionRunner agentActions;
-    private final PipelineStats stats = new PipelineStats();
+    private final PipelineStats stats;
     private final RingBufferReader reader;
     private final EventProcessor processor;
     private final SinkDispatcher dispatcher;
@@ -58,7 +59,8 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
                   ProcessModel processes, HookRegistry hooks, Optional<PolicyManager> policies,
-                  List<EventSink> sinks, AgentActionRunner agentActions) {
+                  List<EventSink> sinks, AgentActionRunner agentActions, BlockingQueue<byte[]> raw, PipelineStats stats) {
+        this.stats = stats;
         this.agentActions = agentActions;
         this.config = config;
         this.hooks = hooks;
@@ -67,7 +69,6 @@ public final class Agent implements AutoCloseable {
         this.backendSource = backendSource;
         this.sensors = sensors;
         this.processes = processes;
-        BlockingQueue<byte[]> raw = new ArrayBlockingQueue<>(config.rawQueueCapacity());
         BlockingQueue<Event> ready = new ArrayBlockingQueue<>(config.sinkQueueCapacity());
         for (Event e : processes.startupEvents()) {
             if (!ready.offer(e)) {
@@ -111,8 +112,18 @@ public final class Agent implements AutoCloseable {
             HookRegistry hooks = new HookRegistry();
             AgentActionRunner agentActions = new AgentActionRunner();
             ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks, agentActions);
-            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks)));
-            agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks, agentActions);
+            PipelineStats stats = new PipelineStats();
+            BlockingQueue<byte[]> raw = new ArrayBlockingQueue<>(config.rawQueueCapacity());
+            // records made in user space (fanotify decisions) join the ring buffer's on the decode queue
+            Predicate<byte[]> records = r -> {
+                if (raw.offer(r)) {
+                    return true;
+                }
+                stats.rawQueueDrops.incrementAndGet();
+                return false;
+            };
+            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records)));
+            agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks, agentActions, raw, stats);
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {

@@ -95,6 +95,7 @@ public final class GenericHookLoader {
                 yield obj.program(a.program()).attachUprobe(a.target().substring(0, colon), a.target().substring(colon + 1), false);
             }
             case FENTRY, FEXIT, TP_BTF, LSM -> obj.program(a.program()).attach();
+            case FANOTIFY -> throw new IllegalArgumentException("a fanotify hook has no BPF program to attach: " + a);
         };
     }
 }

@@ -43,7 +43,9 @@ public record HookImage(String object, List<Attachment> attachments, byte[] conf
         /** target "binary path:symbol", a function of a user-space program or library */
         UPROBE,
         /** target a cgroup v2 directory (cgroup/connect4 ... programs: they see its processes and its descendants') */
-        CGROUP
+        CGROUP,
+        /** not a BPF program: fanotify marks the agent answers (program "open" or "exec"; target unused) */
+        FANOTIFY
     }
 
     /** @param program the program's name in the object (its C function name) */

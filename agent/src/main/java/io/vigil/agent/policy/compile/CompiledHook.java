@@ -2,6 +2,10 @@ package io.vigil.agent.policy.compile;
 
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.bpf.generic.HookImage;
+import io.vigil.policy.HookSpec;
 
-/** One hook ready to load (image) and to decode (descriptor); both carry the same hook id. */
-public record CompiledHook(HookImage image, HookDescriptor descriptor) {}
+/**
+ * One hook ready to load (image) and to decode (descriptor); both carry the same hook id. spec is
+ * the policy's hook it came from (fanotify hooks evaluate its selectors in the agent).
+ */
+public record CompiledHook(HookImage image, HookDescriptor descriptor, HookSpec spec) {}

@@ -65,7 +65,7 @@ public final class PolicyCompiler {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
                 HookDescriptor d = new HookDescriptor(id, policy.name(), policy.namespace(), plan.kind(), plan.functionName(),
                         plan.subsystem(), plan.event(), args, ret, plan.hook().message(), plan.hook().tags(), agentActions);
-                hooks.add(new CompiledHook(image, d));
+                hooks.add(new CompiledHook(image, d, plan.hook()));
             }
             id++;
         }

@@ -57,6 +57,8 @@ public final class HookPlanner {
     public static final String KPROBE_OBJECT = "bpf_generic_kprobe";
     /** connect/sendmsg hooks that Override (OverridePlacement) */
     public static final String SOCKADDR_OBJECT = "bpf_generic_sockaddr";
+    /** file open/exec hooks that Override: no BPF object, fanotify marks answered by the agent */
+    public static final String FANOTIFY_OBJECT = "fanotify";
 
     /** Kernel functions often hooked, and the syscall hook that sees the same thing from user space. */
     private static final Map<String, String> SYSCALL_ALTERNATIVES = Map.ofEntries(
@@ -202,6 +204,9 @@ public final class HookPlanner {
                     + " value to read or filter; drop return/returnArg/matchReturnArgs/returnCopy");
             return Optional.empty();
         }
+        if (served.get().family().fanotify()) {
+            return planFanotify(h, served.get(), functionName, kind, where, p);
+        }
         Optional<Path> cgroup = host.cgroup2Root();
         if (cgroup.isEmpty()) {
             p.kernel(where, "Override on " + h.target() + " needs a cgroup v2 hierarchy (mount -t cgroup2 none"
@@ -277,6 +282,34 @@ public final class HookPlanner {
         }
         return Optional.of(new HookPlan(k, where, object, at, flags, true, false, args, ret ? SYS_EXIT_RET : 0,
                 HookDescriptor.Kind.KPROBE, functionName, "", "", List.of(), Optional.empty()));
+    }
+
+    /**
+     * File open/exec Override: fanotify permission events on the files, directories the selectors
+     * name, answered by the agent (FileSelectors evaluates the selectors there, in Java).
+     */
+    private Optional<HookPlan> planFanotify(HookSpec h, OverridePlacement.Served s, String functionName,
+            HookDescriptor.Kind kind, String where, Problems p) {
+        List<String> why = FanotifySelectors.unsupported(h, s);
+        if (!why.isEmpty()) {
+            why.forEach(w -> p.add(where + ".selectors", w));
+            return Optional.empty();
+        }
+        List<ArgPlan> args = new ArrayList<>();
+        for (ArgSpec a : h.args()) {
+            Set<ArgType> types = s.args().get(a.index());
+            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.FILE : a.type();
+            if (types == null || !types.contains(t)) {
+                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
+                        + ": with Override the hook is decided by the agent on a fanotify event, which names the file only:"
+                        + " declare index " + s.args().keySet().iterator().next() + " as file, path, string or linux_binprm");
+                return Optional.empty();
+            }
+            args.add(new ArgPlan(a, t, 0, a.index(), 0, 0, 0, 0, 0));
+        }
+        String access = s.family() == OverridePlacement.Family.EXEC ? "exec" : "open";
+        return Optional.of(new HookPlan(h, where, FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, "")),
+                0, false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
     }
 
     private List<HookPlan> planFunction(KprobeSpec k, String call, String where, Problems p) {

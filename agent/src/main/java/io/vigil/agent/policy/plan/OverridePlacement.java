@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * The hooks whose {@code Override} Vigil carries out without BPF LSM, fmod_ret or kprobe error
- * injection: those a cgroup sock_addr program sees before the protocol runs (bpf_generic_sockaddr.c).
- * The same placement is used on every backend, so a connect deny behaves alike everywhere.
+ * injection: those a cgroup sock_addr program sees before the protocol runs (bpf_generic_sockaddr.c),
+ * and file opens and execs, which fanotify permission events hold until the agent answers.
+ * The same placement is used on every backend, so a deny behaves alike everywhere.
  * tracing-policies/README.md ("Override") documents this table; keep the two in step.
  */
 public final class OverridePlacement {
@@ -26,7 +27,11 @@ public final class OverridePlacement {
         /** connect(2) of IPv4/IPv6 sockets, TCP and UDP */
         CONNECT("gen_connect4", "gen_connect6"),
         /** sendto/sendmsg with a destination address on an unconnected UDP socket */
-        SENDMSG("gen_sendmsg4", "gen_sendmsg6");
+        SENDMSG("gen_sendmsg4", "gen_sendmsg6"),
+        /** opens of the files the selectors name: FAN_OPEN_PERM, answered by the agent */
+        OPEN,
+        /** execs of the files the selectors name: FAN_OPEN_EXEC_PERM, answered by the agent */
+        EXEC;
 
         private final List<String> programs;
 
@@ -34,12 +39,20 @@ public final class OverridePlacement {
             this.programs = List.of(programs);
         }
 
+        /** The cgroup programs; empty for the fanotify families. */
         public List<String> programs() {
             return programs;
+        }
+
+        public boolean fanotify() {
+            return programs.isEmpty();
         }
     }
 
     private static final Set<ArgType> SOCKETS = EnumSet.of(ArgType.SOCK, ArgType.SOCKET, ArgType.SOCKADDR);
+    /** The file a fanotify event names, as the path the kernel resolved (symlinks followed). */
+    private static final Set<ArgType> FILES = EnumSet.of(ArgType.FILE, ArgType.PATH, ArgType.STRING, ArgType.FD,
+            ArgType.LINUX_BINPRM);
 
     /**
      * @param family which programs
@@ -50,14 +63,24 @@ public final class OverridePlacement {
 
     private static final Map<String, Served> FUNCTIONS = Map.of(
             "security_socket_connect", new Served("security_socket_connect", Family.CONNECT, Map.of(0, SOCKETS, 1, SOCKETS)),
-            "security_socket_sendmsg", new Served("security_socket_sendmsg", Family.SENDMSG, Map.of(0, SOCKETS)));
+            "security_socket_sendmsg", new Served("security_socket_sendmsg", Family.SENDMSG, Map.of(0, SOCKETS)),
+            "security_file_open", new Served("security_file_open", Family.OPEN, Map.of(0, FILES)),
+            "security_bprm_check", new Served("security_bprm_check", Family.EXEC, Map.of(0, FILES)));
     private static final Map<String, Served> SYSCALLS = Map.of(
             "connect", new Served("connect", Family.CONNECT, Map.of(0, SOCKETS, 1, SOCKETS)),
             "sendto", new Served("sendto", Family.SENDMSG, Map.of(0, SOCKETS, 4, SOCKETS)),
-            "sendmsg", new Served("sendmsg", Family.SENDMSG, Map.of(0, SOCKETS)));
+            "sendmsg", new Served("sendmsg", Family.SENDMSG, Map.of(0, SOCKETS)),
+            "openat", new Served("openat", Family.OPEN, Map.of(1, FILES)),
+            "openat2", new Served("openat2", Family.OPEN, Map.of(1, FILES)),
+            "open", new Served("open", Family.OPEN, Map.of(0, FILES)),
+            "creat", new Served("creat", Family.OPEN, Map.of(0, FILES)),
+            "execve", new Served("execve", Family.EXEC, Map.of(0, FILES)),
+            "execveat", new Served("execveat", Family.EXEC, Map.of(1, FILES)));
     private static final Map<String, Served> LSM_HOOKS = Map.of(
             "socket_connect", FUNCTIONS.get("security_socket_connect"),
-            "socket_sendmsg", FUNCTIONS.get("security_socket_sendmsg"));
+            "socket_sendmsg", FUNCTIONS.get("security_socket_sendmsg"),
+            "file_open", FUNCTIONS.get("security_file_open"),
+            "bprm_check_security", FUNCTIONS.get("security_bprm_check"));
 
     /** Whether a selector of the hook overrides (a return selector's Override counts too). */
     public static boolean overrides(HookSpec h) {

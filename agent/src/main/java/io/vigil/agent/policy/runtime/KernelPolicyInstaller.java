@@ -13,10 +13,13 @@ import io.vigil.agent.policy.plan.HookPlanner;
 import io.vigil.agent.policy.plan.Planned;
 import io.vigil.agent.policy.plan.PolicyProblem;
 import io.vigil.agent.policy.plan.PolicyRejectedException;
+import io.vigil.agent.sensors.LoadedSensors;
+import io.vigil.agent.time.BootClock;
+import io.vigil.bpf.Backend;
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.generic.BinaryTables;
 import io.vigil.bpf.generic.GenericHookLoader;
-import io.vigil.bpf.generic.LoadedHook;
+import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +46,22 @@ import org.slf4j.LoggerFactory;
 public final class KernelPolicyInstaller implements PolicyInstaller {
     private static final Logger log = LoggerFactory.getLogger(KernelPolicyInstaller.class);
 
-    /** The agent's factory: policy hooks share the base sensors' maps. */
-    public static final Factory FACTORY = (backend, sensors, hooks) -> new KernelPolicyInstaller(
-            HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
-            new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
-                    KernelPolicyInstaller::binaryOf), hooks,
-            new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))));
+    /** The agent's factory: policy hooks share the base sensors' maps; fanotify decisions go to the event path. */
+    public static final Factory FACTORY = new Factory() {
+        @Override
+        public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks) {
+            return create(backend, sensors, hooks, r -> false);
+        }
+
+        @Override
+        public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records) {
+            return new KernelPolicyInstaller(HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
+                    new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
+                            KernelPolicyInstaller::binaryOf), hooks,
+                    new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))),
+                    new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow));
+        }
+    };
 
     private final HookPlanner planner;
     private final GenericHookLoader loader;
@@ -55,11 +69,13 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private final BinarySeeds seeds;
     private final HookRegistry registry;
     private final CompileContext base;
+    private final FanotifyHooks fanotify;
     private int nextHookId;
     private final Set<Loaded> installed = new LinkedHashSet<>();
 
     KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables, BinarySeeds seeds,
-            HookRegistry registry, CompileContext first) {
+            HookRegistry registry, CompileContext first, FanotifyHooks fanotify) {
+        this.fanotify = fanotify;
         this.seeds = seeds;
         this.planner = planner;
         this.loader = loader;
@@ -69,7 +85,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         this.nextHookId = first.firstHookId();
     }
 
-    private record Loaded(CompiledPolicy compiled, List<LoadedHook> loadedHooks) implements Installed {
+    private record Loaded(CompiledPolicy compiled, List<AutoCloseable> loadedHooks) implements Installed {
         @Override
         public int hooks() {
             return loadedHooks.size();
@@ -111,9 +127,9 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             }
             for (CompiledHook h : compiled.hooks()) {
                 step = "loading " + describe(h.descriptor());
-                loaded.loadedHooks().add(loader.load(h.image()));
+                loaded.loadedHooks().add(load(h, mode));
             }
-        } catch (BpfException | RuntimeException e) {
+        } catch (BpfException | FanotifyException | IOException | RuntimeException e) {
             closeAll(loaded.loadedHooks());
             registry.unregisterAll(descriptors);
             if (tables) {
@@ -124,6 +140,15 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         installed.add(loaded);
         nextHookId = compiled.nextHookId();
         return loaded;
+    }
+
+    /** A BPF hook, or the fanotify marks of a file open/exec hook that Overrides. */
+    private AutoCloseable load(CompiledHook h, PolicyMode mode)
+            throws BpfException, FanotifyException, IOException {
+        if (!h.image().object().equals(HookPlanner.FANOTIFY_OBJECT)) {
+            return loader.load(h.image());
+        }
+        return fanotify.add(h.descriptor(), h.spec(), h.image().attachments().get(0).program(), mode);
     }
 
     @Override
@@ -201,11 +226,11 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         }
     }
 
-    private static void closeAll(List<LoadedHook> hooks) {
-        for (LoadedHook h : hooks) {
+    private static void closeAll(List<AutoCloseable> hooks) {
+        for (AutoCloseable h : hooks) {
             try {
                 h.close();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 log.warn("detaching {} failed: {}", h, e.getMessage());
             }
         }

@@ -6,6 +6,7 @@ import io.vigil.bpf.Backend;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Puts one policy into the kernel and takes it out. The manager calls it from one thread at a time.
@@ -33,6 +34,16 @@ public interface PolicyInstaller {
     @FunctionalInterface
     interface Factory {
         PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks);
+
+        /**
+         * As {@link #create(Backend, LoadedSensors, HookRegistry)}, with the agent's event path for
+         * records the installer's hooks make in user space (fanotify decisions): offer returns false
+         * when the path is full (the record is dropped and counted).
+         */
+        default PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks,
+                Predicate<byte[]> records) {
+            return create(backend, sensors, hooks);
+        }
     }
 
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;

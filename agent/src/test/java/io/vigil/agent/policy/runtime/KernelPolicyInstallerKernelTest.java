@@ -81,7 +81,8 @@ class KernelPolicyInstallerKernelTest {
         return new KernelPolicyInstaller(planner, new GenericHookLoader(sensors.sharedMaps()),
                 new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
                         KernelPolicyInstaller::binaryOf), registry, new CompileContext(1000, 0, HostNamespaces.ofThisProcess(),
-                        SyscallTable.forArch(System.getProperty("os.arch"))));
+                        SyscallTable.forArch(System.getProperty("os.arch"))),
+                new FanotifyHooks(r -> false, sensors.map("execve_map"), System::nanoTime));
     }
 
     static TracingPolicy policy(String name, String secondCall) {
