@@ -256,4 +256,51 @@ class SpoolingExporterTest {
         assertTrue(e.stats().sendFailures() > 0, "the flaky receiver failed some batches");
         assertTrue(slow.closed);
     }
+
+    @Test
+    void closeDoesNotHangOnAReceiverThatBlocksAndSpoolsWhatIsLeft() throws Exception {
+        java.util.concurrent.CountDownLatch closedSender = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch inSend = new java.util.concurrent.CountDownLatch(1);
+        RecordSender stuck = new RecordSender() {
+            @Override
+            public void send(List<Record> batch) throws SendException {
+                inSend.countDown();
+                while (true) { // like a socket write to a receiver that stopped reading: deaf to interrupts
+                    try {
+                        if (closedSender.await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            throw new SendException.Retriable("socket closed", null);
+                        }
+                    } catch (InterruptedException ignored) {
+                        // keeps blocking
+                    }
+                }
+            }
+
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public void close() {
+                closedSender.countDown();
+            }
+        };
+        QueueOptions o = new QueueOptions(1000, 10, 1 << 20, Duration.ZERO, Duration.ofMillis(10),
+                Duration.ofMillis(100));
+        SpoolingExporter e = SpoolingExporter.start(new JsonRecordEncoder(), stuck, spool(1 << 20), o, listener);
+        for (int i = 0; i < 50; i++) {
+            e.accept(event(i));
+        }
+        assertTrue(inSend.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        e.close();
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "close returned in time");
+        assertEquals(0, e.lost());
+        FakeSender up = new FakeSender();
+        SpoolingExporter next = exporter(up, spool(1 << 20), opts(100, 10));
+        drain(next);
+        assertEquals(ids(0, 50), up.receivedIds(), "the blocked batch and the queue were spooled for the next run");
+        next.close();
+    }
 }
