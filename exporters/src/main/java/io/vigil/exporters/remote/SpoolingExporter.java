@@ -49,10 +49,18 @@ import java.util.function.LongSupplier;
  */
 public final class SpoolingExporter implements EventSink {
 
-    /** Turns losses and failures into what the agent reports (an event, a log line, a metric). */
-    public interface Listener {
+    /**
+     * Turns losses and failures into what the agent reports (an event, a log line, a metric). Extends
+     * the retrying decorator's listener, so that one object hears everything ({@link #open} wires it).
+     * Called on the sender thread.
+     */
+    public interface Listener extends RetryingSender.Listener {
         /** Records lost since the last call (queue and spool full, or the spool failing), and the total. */
         default void lost(long records, long total, String reason) {
+        }
+
+        /** The spool left by a previous run was opened: records to replay, and what a torn tail cost. */
+        default void spoolRecovered(long replay, long truncatedBytes, int truncations) {
         }
 
         /** The receiver failed a batch; it is kept and sent again. */
@@ -69,7 +77,7 @@ public final class SpoolingExporter implements EventSink {
 
     /** Counters, read at any time. */
     public record Stats(long accepted, long queued, long spooled, long sent, long lost, long refused,
-                        long sendFailures, long encodeFailures, long replayed) {
+                        long sendFailures, long encodeFailures, long replayed, long spoolTruncatedBytes) {
     }
 
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -93,6 +101,7 @@ public final class SpoolingExporter implements EventSink {
     private final long replayed;
     private volatile String lastLossReason = "";
     private long lostReported;
+    private boolean recoveryReported;
     // sender-thread state
     private Batch batch;
     private Record carry;
@@ -140,6 +149,28 @@ public final class SpoolingExporter implements EventSink {
         e.thread = t;
         t.start();
         return e;
+    }
+
+    /**
+     * What the CLI calls: opens (and recovers) the spool, wraps {@code sender} in a {@link RetryingSender}
+     * with {@code backoff} and {@code deadLetters}, and starts the exporter.
+     *
+     * @param spool the spool's options, or null to keep records in memory only (an overflow is then a loss)
+     */
+    public static SpoolingExporter open(RecordEncoder encoder, RecordSender sender, SpoolOptions spool,
+                                        QueueOptions options, Backoff backoff, DeadLetters deadLetters,
+                                        Listener listener) throws IOException {
+        Listener l = Objects.requireNonNullElse(listener, Listener.NONE);
+        DiskSpool s = spool == null ? null : DiskSpool.open(spool);
+        RetryingSender retrying = new RetryingSender(sender, backoff, Sleeper.SYSTEM, System::nanoTime, deadLetters, l);
+        try {
+            return start(encoder, retrying, s, options, l);
+        } catch (RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------------ the pipeline's side
@@ -362,6 +393,12 @@ public final class SpoolingExporter implements EventSink {
      * a batch was delivered.
      */
     boolean runOnce(long now) {
+        if (!recoveryReported) {
+            recoveryReported = true;
+            if (spool != null && (replayed > 0 || spool.truncations() > 0)) {
+                listener.spoolRecovered(replayed, spool.truncatedBytes(), spool.truncations());
+            }
+        }
         reportLosses();
         if (spool != null) {
             try {
@@ -487,7 +524,7 @@ public final class SpoolingExporter implements EventSink {
 
     public Stats stats() {
         return new Stats(accepted.sum(), queued.sum(), spooled.sum(), sent.get(), lost.get(), refused.get(),
-                sendFailures.get(), encodeFailures.sum(), replayed);
+                sendFailures.get(), encodeFailures.sum(), replayed, spool == null ? 0 : spool.truncatedBytes());
     }
 
     /** Records lost so far (queue and spool full, or the spool failing): never silent, see {@link Listener#lost}. */

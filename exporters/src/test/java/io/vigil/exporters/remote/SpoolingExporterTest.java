@@ -303,4 +303,44 @@ class SpoolingExporterTest {
         assertEquals(ids(0, 50), up.receivedIds(), "the blocked batch and the queue were spooled for the next run");
         next.close();
     }
+
+    @Test
+    void openWiresRetriesAndOneListenerHearsRetriesAndTheRecovery() throws Exception {
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        SpoolingExporter.Listener l = new SpoolingExporter.Listener() {
+            @Override
+            public void retrying(String sender, int attempt, long delayNanos, SendException.Retriable cause) {
+                heard.add("retrying " + attempt);
+            }
+
+            @Override
+            public void spoolRecovered(long replay, long truncatedBytes, int truncations) {
+                heard.add("recovered " + replay + " " + truncatedBytes + " " + truncations);
+            }
+        };
+        SpoolOptions so = new SpoolOptions(dir.resolve("open"), 1 << 20, 4096, FsyncPolicy.never());
+        try (DiskSpool left = DiskSpool.open(so)) { // a previous run left 3 records
+            for (int i = 0; i < 3; i++) {
+                left.append(new JsonRecordEncoder().encode(event(i)));
+            }
+        }
+        java.nio.file.Path seg;
+        try (var files = java.nio.file.Files.list(so.directory())) {
+            seg = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.write(seg, new byte[] {0, 0, 0, 99, 1, 2}, java.nio.file.StandardOpenOption.APPEND);
+        FakeSender fake = FakeSender.failingRetriable(2);
+        Backoff fast = new Backoff(Duration.ofNanos(1000), Duration.ofNanos(1000), 1, 10, new Random(1));
+        SpoolingExporter e = SpoolingExporter.open(new JsonRecordEncoder(), fake, so,
+                QueueOptions.DEFAULTS.withBatch(100, 1 << 20, Duration.ofMillis(1)), fast, DeadLetters.counting(), l);
+        for (int i = 3; i < 10; i++) {
+            e.accept(event(i));
+        }
+        e.close();
+        assertEquals(ids(0, 10), fake.receivedIds(), "the 3 left over first, then the new ones, after 2 retries");
+        assertEquals("recovered 3 6 1", heard.get(0), "the torn 6 bytes were cut and reported");
+        assertTrue(heard.containsAll(List.of("retrying 1", "retrying 2")), heard.toString());
+        assertEquals(6, e.stats().spoolTruncatedBytes());
+        assertEquals(3, e.stats().replayed());
+    }
 }
