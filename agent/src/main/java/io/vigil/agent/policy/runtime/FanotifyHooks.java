@@ -10,7 +10,9 @@ import io.vigil.enforcement.fanotify.Access;
 import io.vigil.enforcement.fanotify.Decision;
 import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.enforcement.fanotify.FanotifyGuard;
+import io.vigil.enforcement.fanotify.GuardEvent;
 import io.vigil.enforcement.fanotify.MarkTarget;
+import io.vigil.enforcement.fanotify.Outcome;
 import io.vigil.enforcement.fanotify.PermissionRequest;
 import io.vigil.policy.ArgOperator;
 import io.vigil.policy.HookSpec;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -55,6 +58,7 @@ final class FanotifyHooks implements AutoCloseable {
     private final LongSupplier bootNanos;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<Mark, Integer> marks = new HashMap<>();
+    private final AtomicLong failures = new AtomicLong();
     private FanotifyGuard guard;
 
     /**
@@ -83,7 +87,7 @@ final class FanotifyHooks implements AutoCloseable {
         Access a = "exec".equals(access) ? Access.EXEC : Access.OPEN;
         List<Mark> wanted = new ArrayList<>(marksFor(spec, a));
         if (guard == null) {
-            guard = FanotifyGuard.builder(this::decide).start();
+            guard = FanotifyGuard.builder(this::decide).listener(this::onAnswered).start();
         }
         List<Mark> done = new ArrayList<>();
         try {
@@ -184,6 +188,23 @@ final class FanotifyHooks implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Answers the decider did not give (it failed, timed out, the file was unresolved): counted and logged. */
+    private void onAnswered(GuardEvent e) {
+        if (e.outcome() == Outcome.DECIDED || e.outcome() == Outcome.SELF || e.outcome() == Outcome.WOULD_DENY) {
+            return;
+        }
+        long n = failures.incrementAndGet();
+        if (Long.bitCount(n) == 1) {   // 1, 2, 4, 8 ...: a storm does not flood the log
+            log.warn("fanotify: {} answers not decided by the policies ({} so far), latest {} for {}: {}", e.answered(), n,
+                    e.outcome(), e.request(), e.reason());
+        }
+    }
+
+    /** Permission events answered by the failure policy rather than by the policies. */
+    long failures() {
+        return failures.get();
     }
 
     /** On the guard's decision threads: every rule that applies; any Override in enforce mode denies. */

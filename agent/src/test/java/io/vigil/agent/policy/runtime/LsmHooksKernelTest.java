@@ -1,16 +1,17 @@
 package io.vigil.agent.policy.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
 import static io.vigil.agent.kernel.PolicyKernelTests.WAIT;
 import static io.vigil.agent.kernel.PolicyKernelTests.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.agent.Agent;
 import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.KernelTestSupport;
 import io.vigil.agent.kernel.PolicyKernelTests;
+import io.vigil.agent.kernel.ShmTempDirs;
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.ProcessLsm;
@@ -34,17 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LsmHooksKernelTest {
 
     /** tmpfs: on overlayfs (the VM's /tmp) security_file_open runs twice per open, overlay and backing file */
-    @TempDir(factory = ShmDirs.class)
+    @TempDir(factory = ShmTempDirs.class)
     Path tmp;
-
-    static final class ShmDirs implements org.junit.jupiter.api.io.TempDirFactory {
-        @Override
-        public Path createTempDirectory(org.junit.jupiter.api.extension.AnnotatedElementContext e,
-                org.junit.jupiter.api.extension.ExtensionContext c) throws java.io.IOException {
-            Path shm = Path.of("/dev/shm");
-            return Files.isDirectory(shm) ? Files.createTempDirectory(shm, "vigil-lsm-") : Files.createTempDirectory("vigil-lsm-");
-        }
-    }
 
     @Test
     void fileOpenPostsProcessLsmForTheNamedBinaryUnderTheWatchedDirectory() throws Exception {
