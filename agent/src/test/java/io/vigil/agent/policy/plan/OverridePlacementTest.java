@@ -127,4 +127,68 @@ class OverridePlacementTest {
                 """));
         assertTrue(e.problems().get(0).message().contains("cannot send signals"), e.problems().toString());
     }
+
+    @Test
+    void fileOpenAndExecOverridesAreDecidedByTheAgentOnFanotify() throws Exception {
+        HookPlan open = plan(TP, "kprobes", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["/etc/ssh/"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                """).get(0);
+        assertEquals("fanotify", open.object());
+        assertEquals(List.of(new Attachment("open", AttachKind.FANOTIFY, "")), open.attachments());
+        HookPlan exec = plan(KP, "kprobes", """
+                - call: "sys_execve"
+                  syscall: true
+                  args:
+                  - index: 0
+                    type: "string"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Equal"
+                      values: ["/usr/bin/nc"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                """).get(0);
+        assertEquals(List.of(new Attachment("exec", AttachKind.FANOTIFY, "")), exec.attachments());
+        assertEquals("__x64_sys_execve", exec.functionName());
+    }
+
+    @Test
+    void fileOverrideNeedsNamedPathsAndTheEventsOwnFilters() {
+        PolicyRejectedException e = assertThrows(PolicyRejectedException.class, () -> plan(TP, "kprobes", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Postfix"
+                      values: [".gguf"]
+                    matchNamespaces:
+                    - namespace: Mnt
+                      operator: In
+                      values: ["host_ns"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                """));
+        String all = e.problems().toString();
+        assertTrue(all.contains("give argument 0 an Equal (files) or Prefix (directories) filter"), all);
+        assertTrue(all.contains("use matchArgs on the file, matchBinaries and matchPIDs only"), all);
+    }
 }
