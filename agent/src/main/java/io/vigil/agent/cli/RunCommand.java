@@ -68,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ExportFileFlags exportFlags = new ExportFileFlags();
 
+    @Mixin
+    RemoteExportFlags remoteFlags = new RemoteExportFlags();
+
     @Option(names = "--backend", description = "attach backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: the feature probe decides)")
     BackendChoice backend = BackendChoice.auto;
 
@@ -89,6 +92,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--log-level", description = "log level (default: ${DEFAULT-VALUE})")
     String logLevel = "info";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Override
     public Integer call() throws Exception {
         if (!"json".equals(logFormat) && !"text".equals(logFormat)) {
@@ -104,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
         FileExportOptions exportOptions;
         try {
             exportOptions = exportFlags.parse();
+            remoteFlags.validate();
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("vigil run: " + e.getMessage());
             return 2;
@@ -131,6 +137,8 @@ public final class RunCommand implements Callable<Integer> {
             exportFile = Optional.of(exporter);
             log.info("exporting events to {}", file);
         }
+        List<RemoteExportFlags.Started> remotes = remoteFlags.start();
+        remotes.forEach(r -> sinks.add(r.exporter()));
         ControlServer control = new ControlServer(socket);
         Agent agent = POLICY_INSTALLERS.isPresent() ? Agent.start(config, sinks, POLICY_INSTALLERS.get())
                 : Agent.start(config, sinks);
@@ -156,6 +164,10 @@ public final class RunCommand implements Callable<Integer> {
                 f.put("path", x.path().toString());
                 x.stats().snapshot().forEach(f::put);
             });
+            if (!remotes.isEmpty()) {
+                ObjectNode ex = s.putObject("exporters");
+                remotes.forEach(r -> ex.set(r.name(), STATUS_JSON.valueToTree(r.exporter().stats())));
+            }
             return s;
         }).start();
         CountDownLatch stopped = new CountDownLatch(1);
