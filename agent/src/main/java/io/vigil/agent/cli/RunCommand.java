@@ -1,20 +1,25 @@
 package io.vigil.agent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.control.ControlServer;
+import io.vigil.agent.metrics.EventCounters;
+import io.vigil.agent.metrics.StatusMetrics;
 import io.vigil.agent.output.Outputs;
+import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyDirectory;
-import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.api.EventSink;
 import io.vigil.bpf.Backend;
 import io.vigil.exporters.file.FileExportOptions;
 import io.vigil.exporters.file.JsonFileExporter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,11 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -82,6 +88,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "the shipped library; 'none' to watch nothing). A missing default directory is skipped; a "
                     + "missing DIR given here is an error. Files and directories a non-root user can write are refused.")
     String policyDir;
+
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+            description = "serve Prometheus metrics (vigil_*) at http://HOST:PORT/metrics; off by default. Use 127.0.0.1:PORT to keep them on loopback")
+    String metricsAddress;
 
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")
     String nodeName;
@@ -137,6 +147,17 @@ public final class RunCommand implements Callable<Integer> {
             exportFile = Optional.of(exporter);
             log.info("exporting events to {}", file);
         }
+        Optional<InetSocketAddress> metricsAt;
+        try {
+            metricsAt = metricsAddress == null ? Optional.empty() : Optional.of(hostPort(metricsAddress));
+        } catch (IllegalArgumentException e) {
+            System.err.println("vigil run: --metrics-address " + metricsAddress + ": " + e.getMessage());
+            return 2;
+        }
+        EventCounters counters = new EventCounters();
+        if (metricsAt.isPresent()) {
+            sinks.add(counters);
+        }
         List<RemoteExportFlags.Started> remotes = remoteFlags.start();
         remotes.forEach(r -> sinks.add(r.exporter()));
         ControlServer control = new ControlServer(socket);
@@ -156,7 +177,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Optional<PolicyDirectory> policyDirectory = watched;
         Optional<JsonFileExporter> exporterForStatus = exportFile;
-        control.register("status", req -> {
+        Supplier<ObjectNode> status = () -> {
             ObjectNode s = agent.status();
             policyDirectory.ifPresent(d -> s.withObjectProperty("policies").put("directory", d.dir().toString()));
             exporterForStatus.ifPresent(x -> {
@@ -169,7 +190,17 @@ public final class RunCommand implements Callable<Integer> {
                 remotes.forEach(r -> ex.set(r.name(), STATUS_JSON.valueToTree(r.exporter().stats())));
             }
             return s;
-        }).start();
+        };
+        control.register("status", req -> status.get()).start();
+        Optional<HTTPServer> metrics = Optional.empty();
+        if (metricsAt.isPresent()) {
+            PrometheusRegistry registry = new PrometheusRegistry();
+            registry.register(new StatusMetrics(status::get, counters));
+            metrics = Optional.of(HTTPServer.builder().inetAddress(metricsAt.get().getAddress()).port(metricsAt.get().getPort())
+                    .registry(registry).buildAndStart());
+            log.info("Prometheus metrics at http://{}:{}/metrics", metricsAt.get().getHostString(), metrics.get().getPort());
+        }
+        Optional<HTTPServer> metricsServer = metrics;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             policyDirectory.ifPresent(d -> {
@@ -179,6 +210,7 @@ public final class RunCommand implements Callable<Integer> {
                     log.warn("closing the policy directory watch: {}", e.toString());
                 }
             });
+            metricsServer.ifPresent(HTTPServer::close);
             agent.close();
             try {
                 control.close();
@@ -190,6 +222,25 @@ public final class RunCommand implements Callable<Integer> {
         log.info("agent running; stop with Ctrl-C or SIGTERM");
         stopped.await();
         return 0;
+    }
+
+    /** "HOST:PORT", "[v6]:PORT" or ":PORT" (every address). */
+    static InetSocketAddress hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("write HOST:PORT, e.g. 127.0.0.1:9567");
+        }
+        String host = s.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the port must be a number");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("the port must be 0..65535");
+        }
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     /** The directory to watch; empty for 'none' and for a default directory that does not exist. */
