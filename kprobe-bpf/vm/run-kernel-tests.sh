@@ -39,7 +39,7 @@ for k in $kernels; do
     echo "== kernel tests on $k, backend $b ==" >&2
     log=$work/run-$k-$b.log
     if ! "$here/run-in-vm.sh" "$k" --timeout "$timeout" -- \
-        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dvigil.test.backend="$b" -Dvigil.test.vm=true \
+        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dvigil.test.backend="$b" -Dvigil.test.vm=true -Dvigil.fanotify.decision.ms=20000 \
         -jar "$work/junit-platform-console-standalone.jar" execute \
         --class-path "$cp" --scan-class-path "$root/agent/target/test-classes:$root/kprobe-bpf/target/test-classes" \
         --include-tag kernel --exclude-tag host-only --details=summary --disable-banner 2>&1 | tee "$log"; then

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -50,6 +51,12 @@ import org.slf4j.LoggerFactory;
  */
 final class FanotifyHooks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanotifyHooks.class);
+    /**
+     * How long an opener waits for the policies before the fail-closed answer (EPERM). Longer than the
+     * guard's default: a busy agent should answer late rather than deny opens the policies allow.
+     * {@code -Dvigil.fanotify.decision.ms} changes it (the emulated VM of the tests is ~15x slower).
+     */
+    static final Duration DECISION_TIMEOUT = Duration.ofMillis(Long.getLong("vigil.fanotify.decision.ms", 2000));
     /** Directories marked for one Prefix, at most: a prefix over a bigger tree is refused. */
     static final int MAX_DIRECTORIES = 10_000;
 
@@ -87,7 +94,7 @@ final class FanotifyHooks implements AutoCloseable {
         Access a = "exec".equals(access) ? Access.EXEC : Access.OPEN;
         List<Mark> wanted = new ArrayList<>(marksFor(spec, a));
         if (guard == null) {
-            guard = FanotifyGuard.builder(this::decide).listener(this::onAnswered).start();
+            guard = FanotifyGuard.builder(this::decide).listener(this::onAnswered).decisionTimeout(DECISION_TIMEOUT).start();
         }
         List<Mark> done = new ArrayList<>();
         try {
