@@ -7,6 +7,7 @@
 #   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 5 --policies 10)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
+#   sudo bench/run.sh fanotify [opens] [rounds]  OpenLatencyBench: open with no guard / guard elsewhere / marked dir
 #
 # The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
 # VIGIL_BENCH_JAVA_OPTS replaces them. VIGIL_BENCH_NO_BUILD=1 skips the build check.
@@ -25,7 +26,7 @@ needs_build() {
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,11p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,12p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   # package, not install: the classpath file names the reactor's own jars, ~/.m2 stays untouched
@@ -55,6 +56,7 @@ case "$what" in
   open)     need_root open;     exec "${jvm[@]}" io.vigil.bench.OpenLoopBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
   file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
+  fanotify) need_root fanotify; exec "${jvm[@]}" io.vigil.enforcement.fanotify.bench.OpenLatencyBench "$@" ;;
   all)
     need_root all
     rc=0
