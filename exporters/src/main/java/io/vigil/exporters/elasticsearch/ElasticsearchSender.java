@@ -115,6 +115,9 @@ public final class ElasticsearchSender implements RecordSender {
             throw requestFailure("bulk", e.status(), describe(e.error()), e);
         } catch (TransportException e) {
             throw requestFailure("bulk", e.statusCode(), e.getMessage(), e);
+        } catch (ResponseException e) {
+            // the low-level client's own error for some statuses (429 among them), not parsed into an ElasticsearchException
+            throw requestFailure("bulk", e.getResponse().getStatusLine().getStatusCode(), e.getMessage(), e);
         } catch (IOException e) {
             throw unreachable("bulk", e);
         }
