@@ -8,8 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("elasticsearch")
 class ElasticsearchServerSmokeTest {
     @Test
     void startsAnswersAndStops() throws Exception {
