@@ -50,6 +50,17 @@ import javax.tools.ToolProvider;
  *   <li>Elasticsearch refuses to run as root: when the tests run as root, the node runs as
  *       nobody (65534) through setpriv, and its data, logs and tmp directories are given to it.
  * </ul>
+ *
+ * <p>{@link #startSecured} adds x-pack-core and x-pack-security (also on Maven Central) as modules,
+ * in their own home target/es-home-secure (hard links to es-home's jars plus target/es-xpack), with
+ * security on, HTTP without TLS, and users in the file realm ({@link #SUPERUSER}, {@link #MONITOR}).
+ * x-pack-security's SAML realm needs OpenSAML, which is not on Maven Central: the OpenSAML and
+ * Shibboleth modules its module-info requires are empty stub modules compiled here, and bytecode
+ * verification of non-boot classes is off ({@code -XX:-BytecodeVerificationRemote}) so that the
+ * SAML transport actions, which Guice inspects at start-up but nothing calls, can be loaded without
+ * their OpenSAML types. API keys cannot be created on this node: the .security index's mapping uses
+ * analysis-common's pattern_capture filter, and the analysis-common module is not published. A
+ * wrong API key is still refused (401), which is what the tests need.
  */
 final class ElasticsearchServer implements AutoCloseable {
     static final String VERSION = "8.19.21";
@@ -73,15 +84,27 @@ final class ElasticsearchServer implements AutoCloseable {
             }
             """;
 
+    /** The file-realm superuser of a secured node. */
+    static final String SUPERUSER = "vigil";
+    /** A file-realm user whose only privilege is the cluster's monitor: no template, no writes. */
+    static final String MONITOR = "watcher";
+    /** Both users' password. */
+    static final String PASSWORD = "vigil-test-password";
+    private static final List<String> STUB_MODULES = List.of("net.shibboleth.utilities.java.support",
+            "org.opensaml.core", "org.opensaml.saml", "org.opensaml.saml.impl", "org.opensaml.security.impl",
+            "org.opensaml.xmlsec", "org.opensaml.xmlsec.impl"); // org.opensaml.security: es-opensaml-security-api
+
     private final Path home;
+    private final boolean secured;
     private final Path run;
     private final int httpPort;
     private final int transportPort;
     private Process process;
     private OutputStream stdin;
 
-    private ElasticsearchServer(Path home, Path run, int httpPort, int transportPort) {
+    private ElasticsearchServer(Path home, boolean secured, Path run, int httpPort, int transportPort) {
         this.home = home;
+        this.secured = secured;
         this.run = run;
         this.httpPort = httpPort;
         this.transportPort = transportPort;
@@ -89,15 +112,34 @@ final class ElasticsearchServer implements AutoCloseable {
 
     /** Starts a node whose data lives under {@code run} (created), and waits until it answers. */
     static ElasticsearchServer start(Path run) throws IOException, InterruptedException {
+        Path home = plainHome();
+        ElasticsearchServer s = new ElasticsearchServer(home, false, run.toAbsolutePath(), freePort(), freePort());
+        s.startProcess();
+        return s;
+    }
+
+    /** Like {@link #start}, with x-pack security on and the users {@link #SUPERUSER} and {@link #MONITOR}. */
+    static ElasticsearchServer startSecured(Path run) throws IOException, InterruptedException {
+        Path home = secureHome(plainHome());
+        ElasticsearchServer s = new ElasticsearchServer(home, true, run.toAbsolutePath(), freePort(), freePort());
+        s.startProcess();
+        return s;
+    }
+
+    /** {@code Authorization} header value for basic auth. */
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Path plainHome() throws IOException {
         Path home = Path.of("target", "es-home").toAbsolutePath();
         if (!Files.isRegularFile(home.resolve("lib").resolve("elasticsearch-" + VERSION + ".jar"))) {
             throw new IllegalStateException(home + " has no Elasticsearch jars: run the exporters module's"
                     + " generate-test-resources phase (mvn -pl exporters test does)");
         }
         prepareHome(home);
-        ElasticsearchServer s = new ElasticsearchServer(home, run.toAbsolutePath(), freePort(), freePort());
-        s.startProcess();
-        return s;
+        return home;
     }
 
     URI url() {
@@ -137,6 +179,14 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
+        try {
+            startProcess0();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
+    }
+
+    private void startProcess0() throws IOException, InterruptedException, java.security.NoSuchAlgorithmException {
         Path data = Files.createDirectories(run.resolve("data"));
         Path logs = Files.createDirectories(run.resolve("logs"));
         Path tmp = Files.createDirectories(run.resolve("tmp"));
@@ -151,6 +201,14 @@ final class ElasticsearchServer implements AutoCloseable {
                 rootLogger.appenderRef.console.ref = console
                 """);
         Files.writeString(config.resolve("elasticsearch.yml"), "# settings come through ServerArgs\n");
+        if (secured) {
+            // file realm; {SHA} = base64(SHA-1(password)), one of the hash formats the realm reads
+            String hash = "{SHA}" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-1").digest(PASSWORD.getBytes(StandardCharsets.UTF_8)));
+            Files.writeString(config.resolve("users"), SUPERUSER + ":" + hash + "\n" + MONITOR + ":" + hash + "\n");
+            Files.writeString(config.resolve("users_roles"), "superuser:" + SUPERUSER + "\nmonitor_only:" + MONITOR + "\n");
+            Files.writeString(config.resolve("roles.yml"), "monitor_only:\n  cluster: [monitor]\n");
+        }
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             exec("chown", "-R", NOBODY + ":" + NOBODY, run.toString());
@@ -162,6 +220,9 @@ final class ElasticsearchServer implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         cmd.add(java);
+        if (secured) {
+            cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));
+        }
         cmd.addAll(List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC",
                 "-Des.path.home=" + home, "-Des.path.conf=" + config, "-Des.distribution.type=tar",
                 "-Djava.io.tmpdir=" + tmp, "-Djdk.attach.allowAttachSelf=true",
@@ -198,6 +259,12 @@ final class ElasticsearchServer implements AutoCloseable {
         settings.put("transport.port", Integer.toString(transportPort));
         // a nearly full disk in CI must not turn indices read-only under the test
         settings.put("cluster.routing.allocation.disk.threshold_enabled", "false");
+        if (secured) {
+            settings.put("xpack.security.enabled", "true");
+            settings.put("xpack.license.self_generated.type", "basic");
+            settings.put("xpack.security.http.ssl.enabled", "false");
+            settings.put("xpack.security.transport.ssl.enabled", "false");
+        }
         stdin.write(serverArgs(settings, config, logs));
         stdin.flush(); // and stays open: the node exits when its stdin closes
         awaitHealthy(log);
@@ -205,8 +272,12 @@ final class ElasticsearchServer implements AutoCloseable {
 
     private void awaitHealthy(Path log) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(url().resolve("/_cluster/health?wait_for_status=yellow&timeout=5s"))
-                .timeout(Duration.ofSeconds(10)).build();
+        HttpRequest.Builder hb = HttpRequest.newBuilder(url().resolve("/_cluster/health?wait_for_status=yellow&timeout=5s"))
+                .timeout(Duration.ofSeconds(10));
+        if (secured) {
+            hb.header("Authorization", basic(SUPERUSER, PASSWORD));
+        }
+        HttpRequest health = hb.build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -305,6 +376,78 @@ final class ElasticsearchServer implements AutoCloseable {
             m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
             compileToJar(home.resolve("console-src"), "org/elasticsearch/io/ansi/AnsiConsoleLoader", CONSOLE_SOURCE, m,
                     console);
+        }
+    }
+
+    /**
+     * target/es-home-secure: es-home's lib, bridge, agent and modules hard-linked, plus
+     * target/es-xpack/x-pack-core and x-pack-security (descriptors from their jars) and the stub
+     * modules. Rebuilt at each call (cheap: links).
+     */
+    private static synchronized Path secureHome(Path plain) throws IOException {
+        Path xpack = plain.resolveSibling("es-xpack");
+        if (!Files.isRegularFile(xpack.resolve("x-pack-security/x-pack-security-" + VERSION + ".jar"))) {
+            throw new IllegalStateException(xpack + " has no x-pack jars: run generate-test-resources");
+        }
+        Path home = plain.resolveSibling("es-home-secure");
+        deleteTree(home);
+        for (String dir : List.of("lib", "bridge", "agent", "modules")) {
+            linkTree(plain.resolve(dir), home.resolve(dir));
+        }
+        for (String module : List.of("x-pack-core", "x-pack-security")) {
+            Path target = home.resolve("modules").resolve(module);
+            linkTree(xpack.resolve(module), target);
+            try (JarFile jar = new JarFile(target.resolve(module + "-" + VERSION + ".jar").toFile())) {
+                for (String name : List.of("plugin-descriptor.properties", "entitlement-policy.yaml")) {
+                    try (InputStream in = jar.getInputStream(jar.getJarEntry("META-INF/es-plugins/" + module + "/" + name))) {
+                        Files.write(target.resolve(name), in.readAllBytes());
+                    }
+                }
+            }
+        }
+        Path security = home.resolve("modules/x-pack-security");
+        for (String module : STUB_MODULES) {
+            Path src = home.resolve("stub-src").resolve(module);
+            Files.createDirectories(src);
+            Files.writeString(src.resolve("module-info.java"), "module " + module + " {}\n");
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            if (javac.run(null, null, null, "--release", "17", "-d", src.toString(),
+                    src.resolve("module-info.java").toString()) != 0) {
+                throw new IllegalStateException("could not compile the stub module " + module);
+            }
+            Manifest m = new Manifest();
+            m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            try (JarOutputStream out = new JarOutputStream(
+                    Files.newOutputStream(security.resolve("stub-" + module + ".jar")), m)) {
+                out.putNextEntry(new JarEntry("module-info.class"));
+                out.write(Files.readAllBytes(src.resolve("module-info.class")));
+                out.closeEntry();
+            }
+        }
+        return home;
+    }
+
+    private static void linkTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.createLink(t, f);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(f);
+            }
         }
     }
 
