@@ -55,8 +55,9 @@ import org.elasticsearch.client.RestClientBuilder;
  * is one synchronous {@code _bulk} call here, and its per-item statuses decide the outcome.
  *
  * <p><b>Errors.</b> Connection refused, timeouts, 408, 429 and 5xx (of the request or of any item)
- * throw {@link SendException.Retriable}; 401/403, mapping and parsing errors (400) and anything
- * else throw {@link SendException.Fatal} with the first item's id, type and reason. When some items
+ * throw {@link SendException.Retriable}; 401/403, mapping and parsing errors (400), a certificate
+ * TLS does not trust, and anything else throw {@link SendException.Fatal} with the first item's
+ * id, type and reason. When some items
  * fail fatally the others have been stored all the same (and would answer 409 on a retry).
  *
  * <p><b>Template.</b> Before the first write the sender puts an index template
@@ -215,7 +216,18 @@ public final class ElasticsearchSender implements RecordSender {
                 : new SendException.Fatal(msg, cause);
     }
 
+    /**
+     * An I/O failure: retriable (refused, reset, timed out) unless it is TLS refusing the node's
+     * certificate, which retrying cannot fix.
+     */
     private SendException unreachable(String what, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return new SendException.Fatal("Elasticsearch " + what + ": TLS with " + options.urls()
+                        + " failed (check caCertificate: the CA that signed the nodes' certificates, and that"
+                        + " the URL's host is in their certificates): " + t, e);
+            }
+        }
         return new SendException.Retriable("Elasticsearch " + what + ": cannot reach " + options.urls() + ": " + e, e);
     }
 
