@@ -48,7 +48,9 @@ import javax.tools.ToolProvider;
  *   <li>ConsoleLoader insists on lib/tools/ansi-console holding a class AnsiConsoleLoader; a stub
  *       that reports "no console" is compiled here ({@link #CONSOLE_SOURCE});
  *   <li>Elasticsearch refuses to run as root: when the tests run as root, the node runs as
- *       nobody (65534) through setpriv, and its data, logs and tmp directories are given to it.
+ *       nobody (65534) through setpriv, and its data, logs and tmp directories are given to it;
+ *       when nobody cannot reach the checkout (a parent without o+x, such as /root), the home and
+ *       the run directory are staged in a fresh directory under /tmp first.
  * </ul>
  *
  * <p>{@link #startSecured} adds x-pack-core and x-pack-security (also on Maven Central) as modules,
@@ -97,6 +99,7 @@ final class ElasticsearchServer implements AutoCloseable {
     private final Path home;
     private final boolean secured;
     private final Path run;
+    private Path staging; // the /tmp copy to delete at close, or null
     private final int httpPort;
     private final int transportPort;
     private Process process;
@@ -112,18 +115,61 @@ final class ElasticsearchServer implements AutoCloseable {
 
     /** Starts a node whose data lives under {@code run} (created), and waits until it answers. */
     static ElasticsearchServer start(Path run) throws IOException, InterruptedException {
-        Path home = plainHome();
-        ElasticsearchServer s = new ElasticsearchServer(home, false, run.toAbsolutePath(), freePort(), freePort());
-        s.startProcess();
-        return s;
+        return start(plainHome(), false, run);
     }
 
     /** Like {@link #start}, with x-pack security on and the users {@link #SUPERUSER} and {@link #MONITOR}. */
     static ElasticsearchServer startSecured(Path run) throws IOException, InterruptedException {
-        Path home = secureHome(plainHome());
-        ElasticsearchServer s = new ElasticsearchServer(home, true, run.toAbsolutePath(), freePort(), freePort());
+        return start(secureHome(plainHome()), true, run);
+    }
+
+    private static ElasticsearchServer start(Path home, boolean secured, Path run)
+            throws IOException, InterruptedException {
+        run = run.toAbsolutePath();
+        Path base = null;
+        if (isRoot() && !(traversableByOthers(home) && traversableByOthers(run.getParent()))) {
+            // the node runs as nobody, who cannot reach a checkout under, say, /root: stage it in /tmp
+            base = Files.createTempDirectory("vigil-es-");
+            Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path staged = base.resolve(home.getFileName());
+            copyTree(home, staged);
+            home = staged;
+            run = base.resolve(run.getFileName());
+        }
+        ElasticsearchServer s = new ElasticsearchServer(home, secured, run, freePort(), freePort());
+        s.staging = base;
         s.startProcess();
         return s;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Whether every directory from / down to {@code dir} lets others through (o+x). */
+    private static boolean traversableByOthers(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.getPosixFilePermissions(p)
+                    .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                    Files.setPosixFilePermissions(t, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(f, t);
+                    Files.setPosixFilePermissions(t, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 
     /** {@code Authorization} header value for basic auth. */
@@ -176,6 +222,13 @@ final class ElasticsearchServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
+        if (staging != null) {
+            try {
+                deleteTree(staging);
+            } catch (IOException e) {
+                System.err.println("could not delete " + staging + ": " + e);
+            }
+        }
     }
 
     private void startProcess() throws IOException, InterruptedException {
@@ -209,7 +262,7 @@ final class ElasticsearchServer implements AutoCloseable {
             Files.writeString(config.resolve("users_roles"), "superuser:" + SUPERUSER + "\nmonitor_only:" + MONITOR + "\n");
             Files.writeString(config.resolve("roles.yml"), "monitor_only:\n  cluster: [monitor]\n");
         }
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = isRoot();
         if (root) {
             exec("chown", "-R", NOBODY + ":" + NOBODY, run.toString());
         }
