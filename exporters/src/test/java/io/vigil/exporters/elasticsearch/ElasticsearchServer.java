@@ -127,8 +127,12 @@ final class ElasticsearchServer implements AutoCloseable {
             throws IOException, InterruptedException {
         run = run.toAbsolutePath();
         Path base = null;
-        if (isRoot() && !(traversableByOthers(home) && traversableByOthers(run.getParent()))) {
-            // the node runs as nobody, who cannot reach a checkout under, say, /root: stage it in /tmp
+        boolean reachable = traversableByOthers(home) && traversableByOthers(run.getParent())
+                && Files.getPosixFilePermissions(home.resolve("lib/elasticsearch-" + VERSION + ".jar"))
+                        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        if (isRoot() && !reachable) {
+            // the node runs as nobody, who cannot reach a checkout under, say, /root (or read files
+            // made under umask 077): stage it in /tmp
             base = Files.createTempDirectory("vigil-es-");
             Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Path staged = base.resolve(home.getFileName());
