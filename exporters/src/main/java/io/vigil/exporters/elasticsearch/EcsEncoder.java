@@ -1,0 +1,392 @@
+package io.vigil.exporters.elasticsearch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vigil.api.ArgValue;
+import io.vigil.api.Event;
+import io.vigil.api.EventBody;
+import io.vigil.api.KprobeAction;
+import io.vigil.api.KprobeArgument;
+import io.vigil.api.PolicyEvent;
+import io.vigil.api.ProcessExec;
+import io.vigil.api.ProcessExit;
+import io.vigil.api.ProcessInfo;
+import io.vigil.api.ProcessKprobe;
+import io.vigil.api.ProcessLsm;
+import io.vigil.api.ProcessTracepoint;
+import io.vigil.api.ProcessUprobe;
+import io.vigil.api.json.EventJsonWriter;
+import io.vigil.api.json.Rfc3339;
+import io.vigil.exporters.remote.Record;
+import io.vigil.exporters.remote.RecordEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an event into an Elastic Common Schema document (see exporters/README.md, "Elasticsearch",
+ * for the field table). The original Tetragon event is kept, byte for byte as
+ * {@link EventJsonWriter} writes it, under {@code vigil}.
+ *
+ * <p>The document id is the SHA-256 of that Tetragon JSON object (no trailing newline), truncated
+ * to its first {@value #ID_BYTES} bytes and written base64url without padding (22 characters): the
+ * same event always gets the same id, so a batch sent twice is stored once (bulk {@code create}
+ * answers 409 for the second copy).
+ *
+ * <p>Fields are written in a fixed order and omitted when there is nothing to say, so a document
+ * is a pure function of its event (golden tests: EcsEncoderTest). Not thread-safe: one encoder per
+ * thread.
+ */
+public final class EcsEncoder implements RecordEncoder {
+    /** The ECS version the field names were checked against. */
+    public static final String ECS_VERSION = "8.17.0";
+    /** 16 bytes = 128 bits of SHA-256: no accidental collision in any realistic event volume. */
+    static final int ID_BYTES = 16;
+
+    /** Actions that stop or punish the process: the event is an alert, not an observation. */
+    private static final Set<KprobeAction> ENFORCEMENT = EnumSet.of(
+            KprobeAction.SIGKILL, KprobeAction.OVERRIDE, KprobeAction.SIGNAL, KprobeAction.NOTIFYENFORCER);
+
+    private final EventJsonWriter tetragon = new EventJsonWriter();
+    private final JsonFactory factory = new JsonFactory();
+    private final MessageDigest sha256;
+
+    public EcsEncoder() {
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    @Override
+    public Record encode(Event event) {
+        String original = tetragon.toJson(event);
+        String id = documentId(original.getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(original.length() * 2 + 512);
+        try (JsonGenerator g = factory.createGenerator(buf)) {
+            writeDocument(g, event, original);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return new Record(id, event.body().process().execId(), buf.toByteArray());
+    }
+
+    /** base64url(SHA-256(json)[0..16)), no padding. */
+    String documentId(byte[] tetragonJson) {
+        byte[] digest = sha256.digest(tetragonJson);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, ID_BYTES));
+    }
+
+    private void writeDocument(JsonGenerator g, Event e, String original) throws IOException {
+        EventBody body = e.body();
+        g.writeStartObject();
+        if (e.time() != null) {
+            g.writeStringField("@timestamp", Rfc3339.format(e.time()));
+        }
+        g.writeObjectFieldStart("ecs");
+        g.writeStringField("version", ECS_VERSION);
+        g.writeEndObject();
+        writeEvent(g, body);
+        if (body instanceof PolicyEvent p) {
+            string(g, "message", p.message());
+            strings(g, "tags", p.tags());
+            if (!p.policyName().isEmpty()) {
+                g.writeObjectFieldStart("rule");
+                g.writeStringField("name", p.policyName());
+                g.writeEndObject();
+            }
+        }
+        if (!e.nodeName().isEmpty()) {
+            g.writeObjectFieldStart("host");
+            g.writeStringField("name", e.nodeName());
+            g.writeEndObject();
+        }
+        writeProcess(g, body);
+        if (body instanceof PolicyEvent p) {
+            writeFile(g, p.args());
+            writeNetwork(g, p.args());
+        }
+        g.writeFieldName("vigil");
+        g.writeRawValue(original);
+        g.writeEndObject();
+    }
+
+    // ---- event.*
+
+    private static void writeEvent(JsonGenerator g, EventBody body) throws IOException {
+        boolean alert = isEnforcement(body);
+        List<String> categories = new ArrayList<>(2);
+        List<String> types = new ArrayList<>(2);
+        String action;
+        String outcome;
+        if (body instanceof ProcessExec) {
+            categories.add("process");
+            types.add("start");
+            action = "exec";
+            outcome = "success";
+        } else if (body instanceof ProcessExit x) {
+            categories.add("process");
+            types.add("end");
+            action = "exit";
+            outcome = x.signal().isEmpty() && x.status() == 0 ? "success" : "failure";
+        } else {
+            PolicyEvent p = (PolicyEvent) body;
+            action = policyAction(p);
+            outcome = policyOutcome(p);
+            if (firstFile(p.args()) != null) {
+                categories.add("file");
+                types.add("access");
+            } else if (firstNet(p.args()) != null) {
+                categories.add("network");
+                types.add("connection");
+            } else {
+                categories.add("process");
+                types.add("info");
+            }
+            if (alert) {
+                categories.add("intrusion_detection");
+                types.add("denied");
+            }
+        }
+        g.writeObjectFieldStart("event");
+        g.writeStringField("kind", alert ? "alert" : "event");
+        strings(g, "category", categories);
+        strings(g, "type", types);
+        g.writeStringField("action", action);
+        g.writeStringField("outcome", outcome);
+        g.writeStringField("module", "vigil");
+        g.writeStringField("dataset", "vigil." + body.jsonKey());
+        g.writeEndObject();
+    }
+
+    /** True when a policy hook enforced (at entry or, for kprobes, at return). */
+    static boolean isEnforcement(EventBody body) {
+        if (body instanceof ProcessKprobe k) {
+            return ENFORCEMENT.contains(k.action()) || ENFORCEMENT.contains(k.returnAction());
+        }
+        return body instanceof PolicyEvent p && ENFORCEMENT.contains(p.action());
+    }
+
+    /** The hooked function: function_name, the tracepoint's subsys/event, the uprobe's symbol. */
+    private static String policyAction(PolicyEvent p) {
+        if (p instanceof ProcessKprobe k) {
+            return k.functionName();
+        } else if (p instanceof ProcessLsm l) {
+            return l.functionName();
+        } else if (p instanceof ProcessTracepoint t) {
+            return t.subsys().isEmpty() ? t.event() : t.subsys() + "/" + t.event();
+        } else {
+            return ((ProcessUprobe) p).symbol();
+        }
+    }
+
+    /**
+     * failure when the hook made the call fail (Override) or killed the caller (Sigkill), or when
+     * the kprobe's return value is a negative errno; success for a return value >= 0; otherwise
+     * unknown (the event was seen before the call completed).
+     */
+    private static String policyOutcome(PolicyEvent p) {
+        if (p.action() == KprobeAction.OVERRIDE || p.action() == KprobeAction.SIGKILL) {
+            return "failure";
+        }
+        if (p instanceof ProcessKprobe k && k.returnArg() != null) {
+            ArgValue r = k.returnArg().value();
+            if (r instanceof ArgValue.IntArg i) {
+                return i.value() < 0 ? "failure" : "success";
+            }
+            if (r instanceof ArgValue.LongArg l) {
+                return l.value() < 0 ? "failure" : "success";
+            }
+        }
+        return "unknown";
+    }
+
+    // ---- process.*
+
+    private static void writeProcess(JsonGenerator g, EventBody body) throws IOException {
+        ProcessInfo process = body.process();
+        ProcessInfo parent = body instanceof ProcessExec x ? x.parent()
+                : body instanceof ProcessExit x ? x.parent()
+                : ((PolicyEvent) body).parent();
+        g.writeObjectFieldStart("process");
+        processFields(g, process);
+        if (body instanceof ProcessExit x) {
+            if (x.time() != null) {
+                g.writeStringField("end", Rfc3339.format(x.time()));
+            }
+            g.writeNumberField("exit_code", x.status());
+        }
+        if (parent != null) {
+            g.writeObjectFieldStart("parent");
+            processFields(g, parent);
+            g.writeEndObject();
+        } else if (!process.parentExecId().isEmpty()) {
+            g.writeObjectFieldStart("parent");
+            g.writeStringField("entity_id", process.parentExecId());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void processFields(JsonGenerator g, ProcessInfo p) throws IOException {
+        string(g, "entity_id", p.execId());
+        if (p.pid() != ProcessInfo.ABSENT) {
+            g.writeNumberField("pid", p.pid());
+        }
+        if (!p.binary().isEmpty()) {
+            g.writeStringField("executable", p.binary());
+            g.writeStringField("name", basename(p.binary()));
+        }
+        if (!p.binary().isEmpty() || !p.arguments().isEmpty()) {
+            strings(g, "args", args(p));
+            g.writeStringField("command_line",
+                    p.arguments().isEmpty() ? p.binary() : p.binary() + " " + p.arguments());
+        }
+        string(g, "working_directory", p.cwd());
+        if (p.startTime() != null) {
+            g.writeStringField("start", Rfc3339.format(p.startTime()));
+        }
+        if (p.uid() != ProcessInfo.ABSENT) {
+            g.writeObjectFieldStart("user");
+            g.writeStringField("id", Long.toString(p.uid())); // ECS user.id is a keyword
+            g.writeEndObject();
+        }
+        if (p.tid() != ProcessInfo.ABSENT) {
+            g.writeObjectFieldStart("thread");
+            g.writeNumberField("id", p.tid());
+            g.writeEndObject();
+        }
+    }
+
+    static String basename(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+
+    /**
+     * ECS process.args: the executable, then the arguments. Tetragon sends the arguments as one
+     * string joined by spaces, so an argument that itself contains a space is split in two here;
+     * process.command_line and vigil.*.process.arguments keep the exact string.
+     */
+    static List<String> args(ProcessInfo p) {
+        List<String> out = new ArrayList<>();
+        if (!p.binary().isEmpty()) {
+            out.add(p.binary());
+        }
+        for (String a : p.arguments().split(" ")) {
+            if (!a.isEmpty()) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    // ---- file.*, destination.*, source.*, network.*
+
+    private static String firstFile(List<KprobeArgument> args) {
+        for (KprobeArgument a : args) {
+            ArgValue v = a.value();
+            if (v instanceof ArgValue.FileArg f && !f.path().isEmpty()) {
+                return f.path();
+            } else if (v instanceof ArgValue.PathArg f && !f.path().isEmpty()) {
+                return f.path();
+            } else if (v instanceof ArgValue.LinuxBinprmArg f && !f.path().isEmpty()) {
+                return f.path();
+            }
+        }
+        return null;
+    }
+
+    private static ArgValue firstNet(List<KprobeArgument> args) {
+        for (KprobeArgument a : args) {
+            ArgValue v = a.value();
+            if (v instanceof ArgValue.SockArg || v instanceof ArgValue.SockaddrArg || v instanceof ArgValue.SkbArg) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static void writeFile(JsonGenerator g, List<KprobeArgument> args) throws IOException {
+        String path = firstFile(args);
+        if (path != null) {
+            g.writeObjectFieldStart("file");
+            g.writeStringField("path", path);
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeNetwork(JsonGenerator g, List<KprobeArgument> args) throws IOException {
+        ArgValue v = firstNet(args);
+        if (v instanceof ArgValue.SockArg s) {
+            endpoint(g, "source", s.saddr(), s.sport());
+            endpoint(g, "destination", s.daddr(), s.dport());
+            network(g, s.protocol(), s.family());
+        } else if (v instanceof ArgValue.SkbArg s) {
+            endpoint(g, "source", s.saddr(), s.sport());
+            endpoint(g, "destination", s.daddr(), s.dport());
+            network(g, s.protocol(), s.family());
+        } else if (v instanceof ArgValue.SockaddrArg s) {
+            endpoint(g, "destination", s.addr(), s.port());
+            network(g, "", s.family());
+        }
+    }
+
+    private static void endpoint(JsonGenerator g, String name, String ip, long port) throws IOException {
+        if (ip.isEmpty() && port == 0) {
+            return;
+        }
+        g.writeObjectFieldStart(name);
+        string(g, "ip", ip);
+        if (port != 0) {
+            g.writeNumberField("port", port);
+        }
+        g.writeEndObject();
+    }
+
+    /** network.transport from IPPROTO_TCP/UDP/ICMP..., network.type from AF_INET/AF_INET6. */
+    private static void network(JsonGenerator g, String protocol, String family) throws IOException {
+        String transport = protocol.startsWith("IPPROTO_") ? protocol.substring(8).toLowerCase(java.util.Locale.ROOT) : "";
+        String type = switch (family) {
+            case "AF_INET" -> "ipv4";
+            case "AF_INET6" -> "ipv6";
+            default -> "";
+        };
+        if (transport.isEmpty() && type.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart("network");
+        string(g, "transport", transport);
+        string(g, "type", type);
+        g.writeEndObject();
+    }
+
+    // ---- helpers
+
+    private static void string(JsonGenerator g, String name, String v) throws IOException {
+        if (!v.isEmpty()) {
+            g.writeStringField(name, v);
+        }
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> v) throws IOException {
+        if (v.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart(name);
+        for (String s : v) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+    }
+}
