@@ -1,5 +1,8 @@
 package io.vigil.agent.cli;
 
+import io.vigil.exporters.elasticsearch.EcsEncoder;
+import io.vigil.exporters.elasticsearch.ElasticsearchOptions;
+import io.vigil.exporters.elasticsearch.ElasticsearchSender;
 import io.vigil.exporters.kafka.KafkaOptions;
 import io.vigil.exporters.kafka.KafkaSender;
 import io.vigil.exporters.remote.Backoff;
@@ -16,6 +19,7 @@ import io.vigil.exporters.syslog.SyslogOptions;
 import io.vigil.exporters.syslog.SyslogSender;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vigil run}'s remote exporters: syslog and Kafka, each behind its own bounded queue and disk
+ * {@code vigil run}'s remote exporters: syslog, Kafka and Elasticsearch, each behind its own bounded queue and disk
  * spool (SpoolingExporter). Several at once; none by default.
  */
 public final class RemoteExportFlags {
@@ -50,6 +54,26 @@ public final class RemoteExportFlags {
     @Option(names = "--export-kafka-topic", paramLabel = "TOPIC", description = "Kafka topic (default: ${DEFAULT-VALUE})")
     String kafkaTopic = "vigil-events";
 
+    @Option(names = "--export-elasticsearch", paramLabel = "URL[,URL...]", split = ",",
+            description = "send events to Elasticsearch as ECS documents (bulk create with deterministic ids: exactly once)")
+    List<URI> elasticsearch;
+
+    @Option(names = "--export-elasticsearch-data-stream", paramLabel = "NAME",
+            description = "the data stream (default: ${DEFAULT-VALUE}); the exporter installs its index template")
+    String esDataStream = ElasticsearchOptions.DEFAULT_DATA_STREAM;
+
+    @Option(names = "--export-elasticsearch-api-key-file", paramLabel = "FILE", description = "a file holding the API key (encoded form)")
+    Path esApiKeyFile;
+
+    @Option(names = "--export-elasticsearch-user", paramLabel = "USER", description = "basic auth user (password from --export-elasticsearch-password-file)")
+    String esUser;
+
+    @Option(names = "--export-elasticsearch-password-file", paramLabel = "FILE", description = "a file holding the basic auth password")
+    Path esPasswordFile;
+
+    @Option(names = "--export-elasticsearch-ca", paramLabel = "FILE", description = "https://: the CA certificate (PEM) of the cluster")
+    Path esCa;
+
     @Option(names = "--spool-dir", paramLabel = "DIR",
             description = "where remote exporters spool events while their receiver is down (default: ${DEFAULT-VALUE}); one directory each")
     Path spoolDir = Path.of("/var/lib/vigil/spool");
@@ -64,6 +88,33 @@ public final class RemoteExportFlags {
         }
         if (kafka != null && kafka.isBlank()) {
             throw new IllegalArgumentException("--export-kafka needs HOST:PORT");
+        }
+        if (elasticsearch != null) {
+            elasticsearchOptions();
+        }
+    }
+
+    ElasticsearchOptions elasticsearchOptions() {
+        try {
+            ElasticsearchOptions o = new ElasticsearchOptions(elasticsearch, esDataStream, null, null, null, null, null,
+                    null, true);
+            if (esApiKeyFile != null) {
+                o = o.withApiKey(Files.readString(esApiKeyFile).strip());
+            }
+            if (esUser != null) {
+                if (esPasswordFile == null) {
+                    throw new IllegalArgumentException("--export-elasticsearch-user needs --export-elasticsearch-password-file");
+                }
+                o = o.withBasicAuth(esUser, Files.readString(esPasswordFile).strip());
+            }
+            if (esCa != null) {
+                o = o.withCaCertificate(esCa);
+            }
+            return o;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--export-elasticsearch: cannot read " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--export-elasticsearch: " + e.getMessage());
         }
     }
 
@@ -101,13 +152,17 @@ public final class RemoteExportFlags {
             encoders.put("kafka", new JsonRecordEncoder());
             senders.put("kafka", new KafkaSender(KafkaOptions.of(kafka, kafkaTopic)));
         }
+        if (elasticsearch != null) {
+            encoders.put("elasticsearch", new EcsEncoder());
+            senders.put("elasticsearch", new ElasticsearchSender(elasticsearchOptions()));
+        }
         List<Started> out = new ArrayList<>();
         for (String name : senders.keySet()) {
             Path dir = spoolDir.resolve(name);
             SpoolingExporter e = SpoolingExporter.open(encoders.get(name), senders.get(name), SpoolOptions.defaults(dir),
                     QueueOptions.DEFAULTS, Backoff.defaults(),
                     new DeadLetterFile(spoolDir.resolve(name + ".dead.jsonl"), Clock.systemUTC()), new LoggingListener(name));
-            log.info("exporting events to {} ({}), spool {}", name, name.equals("syslog") ? syslog : kafka, dir);
+            log.info("exporting events to {}, spool {}", name, dir);
             out.add(new Started(name, e));
         }
         return out;
