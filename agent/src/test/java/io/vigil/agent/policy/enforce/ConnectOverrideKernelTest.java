@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt through with one event each, and set-mode enforce then denies.
  */
 @Tag("kernel")
+@Tag("vm-enforce")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class ConnectOverrideKernelTest {
     /** The 10,000 on the host; the emulated VM (about 15x slower) runs 2,000 of the same. */
     private static final int ATTEMPTS = Boolean.getBoolean("vigil.test.vm") ? 2_000 : 10_000;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * instruction; monitor mode lets every open through with one event each.
  */
 @Tag("kernel")
+@Tag("vm-enforce")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class FileOverrideKernelTest {
     /** The 10,000 on the host; 200 in the emulated VM, where each open waits for the agent (~15x slower). */
     private static final int ATTEMPTS = Boolean.getBoolean("vigil.test.vm") ? 200 : 10_000;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * without a kprobe: a `tracepoints:` hook on a syscall tracepoint and a hook without selectors.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class ActionsAndHooksKernelTest extends FeatureKernelTest {
 
     /** Reads f count times with bash builtins (one openat each). */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * are not here: see MappedHooksKernelTest.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class ArgTypesKernelTest extends FeatureKernelTest {
 
     /** umask's argument as int and as uint32: the same 32 bits, signed and unsigned. */

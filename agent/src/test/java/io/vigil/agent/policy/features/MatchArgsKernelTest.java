@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * syscall is the one started.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class MatchArgsKernelTest extends FeatureKernelTest {
 
     /** openat(2) with its pathname, filtered by the given matchArgs (YAML list items, from column 0). */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * test's own processes can fire it; the process selector then decides between hit and near miss.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class ProcessSelectorsKernelTest extends FeatureKernelTest {
 
     /** openat(2) under dir, with more selector filters (YAML, from column 0, the selector's keys). */

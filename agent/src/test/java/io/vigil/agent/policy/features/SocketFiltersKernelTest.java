@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * reachable (documentation ranges); TCP connects go to closed loopback ports.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class SocketFiltersKernelTest extends FeatureKernelTest {
 
     /** A syscall hook with the sockaddr at index 1, filtered by the given matchArgs (from column 0). */
