@@ -4,7 +4,7 @@
 # host kernel refuses are tested for real. Called by bin/test after `mvn verify` built everything.
 #
 # Env: VIGIL_VM_KERNELS (default: "6.1.0-56-amd64 6.12.117+deb12-amd64"),
-#      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 1500).
+#      VIGIL_VM_BACKENDS (default: "kprobe fentry"), VIGIL_VM_TIMEOUT (seconds per run, default 2700).
 # Under software emulation the two long families run on one kernel and backend each, so that the
 # four runs fit CI's time: tag vm-features (every argument type and operator through YAML) on
 # VIGIL_VM_FEATURES_RUN, tag vm-enforce (10,000-attempt deny tests, fanotify, netns) on
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kernels=${VIGIL_VM_KERNELS:-"6.1.0-56-amd64 6.12.117+deb12-amd64"}
 backends=${VIGIL_VM_BACKENDS:-"kprobe fentry"}
-timeout=${VIGIL_VM_TIMEOUT:-1500}
+timeout=${VIGIL_VM_TIMEOUT:-2700}   # the run with the features family takes ~20 min under emulation
 features_run=${VIGIL_VM_FEATURES_RUN:-"6.12.117+deb12-amd64/fentry"}
 enforce_run=${VIGIL_VM_ENFORCE_RUN:-"6.1.0-56-amd64/kprobe"}
 junit_version=1.14.1
