@@ -1,10 +1,12 @@
 package io.vigil.enforcement.fanotify;
 
+import io.vigil.enforcement.fanotify.internal.FanotifyLibC;
+
 /** The answer to a permission event; codes are FAN_ALLOW / FAN_DENY of include/uapi/linux/fanotify.h. */
 public enum Verdict {
-    ALLOW(0x01),
+    ALLOW(FanotifyLibC.FAN_ALLOW),
     /** The opener's open(2)/openat(2)/execve(2) fails with EPERM. */
-    DENY(0x02);
+    DENY(FanotifyLibC.FAN_DENY);
 
     private final int code;
 

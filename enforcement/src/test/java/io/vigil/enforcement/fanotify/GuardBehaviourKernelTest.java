@@ -162,4 +162,18 @@ class GuardBehaviourKernelTest {
         assertEquals(1, guard.counters().errors(), "the read event got the failure policy's answer: " + guard.counters());
         assertEquals(1, guard.counters().denied(), guard.counters().toString());
     }
+
+    @Test
+    void protectingAMissingPathSaysSoWithItsErrno() throws Exception {
+        guard = FanotifyGuard.builder(r -> Decision.allow("all")).start();
+        FanotifyException e = org.junit.jupiter.api.Assertions.assertThrows(FanotifyException.class,
+                () -> guard.protect(MarkTarget.FILE, fx.dir.resolve("missing"), OPEN));
+        assertEquals(2, e.errno(), e.getMessage());
+        assertTrue(e.getMessage().contains("fanotify_mark") && e.getMessage().contains("missing")
+                && e.getMessage().contains("create it before protecting it"), e.getMessage());
+        FanotifyException r = org.junit.jupiter.api.Assertions.assertThrows(FanotifyException.class,
+                () -> guard.unprotect(MarkTarget.FILE, fx.secret("unmarked"), OPEN));
+        assertEquals(2, r.errno(), r.getMessage());
+        assertTrue(r.getMessage().contains("no such mark to remove"), r.getMessage());
+    }
 }
