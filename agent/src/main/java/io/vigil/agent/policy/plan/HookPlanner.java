@@ -188,8 +188,9 @@ public final class HookPlanner {
     private Optional<HookPlan> planOverride(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
             HookDescriptor.Kind kind, String where, Problems p) {
         if (served.isEmpty()) {
-            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: Vigil makes a call fail"
-                    + " from cgroup connect/sendmsg programs, which serve only " + OverridePlacement.servedList()
+            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: without BPF LSM and"
+                    + " kprobe error injection Vigil makes a call fail from cgroup connect/sendmsg programs and fanotify"
+                    + " permission events (file opens, execs), which serve only " + OverridePlacement.servedList()
                     + ". Use Sigkill (sent in the call) or policy-mode: monitor, or hook one of those");
             return Optional.empty();
         }
