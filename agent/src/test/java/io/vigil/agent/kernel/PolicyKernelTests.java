@@ -6,6 +6,7 @@ import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,25 @@ public final class PolicyKernelTests {
     /** Applies a policy file as the policy directory would; it must load. */
     public static void apply(Agent agent, Path policy) {
         assertEquals(List.of(), agent.policies().orElseThrow().applyFile(policy, PolicyManager.Origin.DIRECTORY));
+    }
+
+    /**
+     * Writes a TracingPolicy (name, policy-mode, one spec section such as "kprobes" with its hooks as
+     * YAML from column 0) into dir and applies it; it must load.
+     */
+    public static void apply(Agent agent, Path dir, String name, String mode, String section, String hooks) throws Exception {
+        String yaml = """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: "%s"
+                spec:
+                  options:
+                  - name: "policy-mode"
+                    value: "%s"
+                  %s:
+                """.formatted(name, mode, section) + hooks.indent(2);
+        apply(agent, Files.writeString(dir.resolve(name + ".yaml"), yaml));
     }
 
     /** Runs a command to its end (exit 0, stdout discarded); its pid. */

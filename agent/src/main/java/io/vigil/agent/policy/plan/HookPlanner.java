@@ -21,12 +21,10 @@ import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
 import io.vigil.policy.UprobeSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -92,10 +90,12 @@ public final class HookPlanner {
 
     private final Backend backend;
     private final HostFacts host;
+    private final OverridePlanner overrides;
 
     public HookPlanner(Backend backend, HostFacts host) {
         this.backend = backend;
         this.host = host;
+        this.overrides = new OverridePlanner(host);
     }
 
     /** A planner for this machine (tracefs, kallsyms, os.arch). */
@@ -172,68 +172,12 @@ public final class HookPlanner {
             if (OverridePlacement.overrides(k)) {
                 Optional<OverridePlacement.Served> served = syscall ? OverridePlacement.forSyscall(syscallName(call))
                         : OverridePlacement.forFunction(call);
-                planOverride(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call,
+                overrides.plan(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call,
                         HookDescriptor.Kind.KPROBE, where, p).ifPresent(plans::add);
                 continue;
             }
             plans.addAll(syscall ? planSyscall(k, call, where, p).stream().toList() : planFunction(k, call, where, p));
         }
-    }
-
-    /**
-     * A hook whose selectors Override: on the cgroup sock_addr programs (OverridePlacement), the
-     * only place Vigil can make a call fail without BPF LSM or kprobe error injection; every
-     * selector of the hook runs there, so its Post selectors see the same calls.
-     */
-    private Optional<HookPlan> planOverride(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
-            HookDescriptor.Kind kind, String where, Problems p) {
-        if (served.isEmpty()) {
-            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: without BPF LSM and"
-                    + " kprobe error injection Vigil makes a call fail from cgroup connect/sendmsg programs and fanotify"
-                    + " permission events (file opens, execs), which serve only " + OverridePlacement.servedList()
-                    + ". Use Sigkill (sent in the call) or policy-mode: monitor, or hook one of those");
-            return Optional.empty();
-        }
-        if (OverridePlacement.signals(h)) {
-            p.add(where + ".selectors", "Sigkill/Signal and Override on the same hook: Override on " + h.target()
-                    + " runs in a cgroup program, which cannot send signals; put Sigkill on another hook (e.g. a second"
-                    + " kprobe on the same call) or keep Override alone");
-            return Optional.empty();
-        }
-        if (h instanceof KprobeSpec k && (needsReturn(k) || k.returnArg().isPresent())) {
-            p.add(where + ".return", "Override on " + h.target() + " decides before the call runs: there is no return"
-                    + " value to read or filter; drop return/returnArg/matchReturnArgs/returnCopy");
-            return Optional.empty();
-        }
-        if (served.get().family().fanotify()) {
-            return planFanotify(h, served.get(), functionName, kind, where, p);
-        }
-        Optional<Path> cgroup = host.cgroup2Root();
-        if (cgroup.isEmpty()) {
-            p.kernel(where, "Override on " + h.target() + " needs a cgroup v2 hierarchy (mount -t cgroup2 none"
-                    + " /sys/fs/cgroup/unified) to attach the connect/sendmsg programs to; none is mounted");
-            return Optional.empty();
-        }
-        OverridePlacement.Served s = served.get();
-        List<ArgPlan> args = new ArrayList<>();
-        for (ArgSpec a : h.args()) {
-            Set<ArgType> types = s.args().get(a.index());
-            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.SOCKADDR : a.type();
-            if (types == null || !types.contains(t)) {
-                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
-                        + ": with Override the hook runs on the cgroup " + s.family().name().toLowerCase()
-                        + " programs, which see the socket and its peer only: declare "
-                        + s.args().keySet().stream().sorted().map(i -> "index " + i).collect(Collectors.joining(" or "))
-                        + " as sock, socket or sockaddr");
-                return Optional.empty();
-            }
-            args.add(new ArgPlan(a, t, ArgFlag.CTX_TUPLE, a.index(), 0, 0, 0, 0, 0));
-        }
-        String root = cgroup.get().toString();
-        List<Attachment> at = s.family().programs().stream().map(prog -> new Attachment(prog, AttachKind.CGROUP, root))
-                .toList();
-        return Optional.of(new HookPlan(h, where, SOCKADDR_OBJECT, at, 0, false, true, args, 0, kind, functionName, "", "",
-                List.of(), Optional.empty()));
     }
 
     private Optional<HookPlan> planSyscall(KprobeSpec k, String call, String where, Problems p) {
@@ -285,34 +229,6 @@ public final class HookPlanner {
                 HookDescriptor.Kind.KPROBE, functionName, "", "", List.of(), Optional.empty()));
     }
 
-    /**
-     * File open/exec Override: fanotify permission events on the files, directories the selectors
-     * name, answered by the agent (FileSelectors evaluates the selectors there, in Java).
-     */
-    private Optional<HookPlan> planFanotify(HookSpec h, OverridePlacement.Served s, String functionName,
-            HookDescriptor.Kind kind, String where, Problems p) {
-        List<String> why = FanotifySelectors.unsupported(h, s);
-        if (!why.isEmpty()) {
-            why.forEach(w -> p.add(where + ".selectors", w));
-            return Optional.empty();
-        }
-        List<ArgPlan> args = new ArrayList<>();
-        for (ArgSpec a : h.args()) {
-            Set<ArgType> types = s.args().get(a.index());
-            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.FILE : a.type();
-            if (types == null || !types.contains(t)) {
-                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
-                        + ": with Override the hook is decided by the agent on a fanotify event, which names the file only:"
-                        + " declare index " + s.args().keySet().iterator().next() + " as file, path, string or linux_binprm");
-                return Optional.empty();
-            }
-            args.add(new ArgPlan(a, t, 0, a.index(), 0, 0, 0, 0, 0));
-        }
-        String access = s.family() == OverridePlacement.Family.EXEC ? "exec" : "open";
-        return Optional.of(new HookPlan(h, where, FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, "")),
-                0, false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
-    }
-
     private List<HookPlan> planFunction(KprobeSpec k, String call, String where, Problems p) {
         if (backend == Backend.TRACEPOINT) {
             Optional<Equivalent> eq = TracepointEquivalents.forFunction(call);
@@ -354,7 +270,7 @@ public final class HookPlanner {
         }
         String fn = TracepointEquivalents.lsmFunction(l.hook());
         if (OverridePlacement.overrides(l)) {
-            planOverride(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), HookDescriptor.Kind.LSM, where, p)
+            overrides.plan(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), HookDescriptor.Kind.LSM, where, p)
                     .ifPresent(plans::add);
             return;
         }
@@ -640,7 +556,7 @@ public final class HookPlanner {
                 || k.args().stream().anyMatch(ArgSpec::returnCopy);
     }
 
-    private record Problems(TracingPolicy policy, List<PolicyProblem> list, List<PolicyProblem> skipped) {
+    record Problems(TracingPolicy policy, List<PolicyProblem> list, List<PolicyProblem> skipped) {
         void add(String where, String message) {
             list.add(new PolicyProblem(policy.source(), where, message));
         }

@@ -16,7 +16,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -291,17 +290,6 @@ class ConnectOverrideKernelTest {
     }
 
     private void apply(String name, String section, String hooks, String mode) throws Exception {
-        String yaml = """
-                apiVersion: cilium.io/v1alpha1
-                kind: TracingPolicy
-                metadata:
-                  name: "%s"
-                spec:
-                  options:
-                  - name: "policy-mode"
-                    value: "%s"
-                  %s:
-                """.formatted(name, mode, section) + hooks.indent(2);
-        PolicyKernelTests.apply(agent, Files.writeString(tmp.resolve(name + ".yaml"), yaml));
+        PolicyKernelTests.apply(agent, tmp, name, mode, section, hooks);
     }
 }

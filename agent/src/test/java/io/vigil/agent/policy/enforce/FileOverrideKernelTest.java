@@ -212,18 +212,7 @@ class FileOverrideKernelTest {
     }
 
     private void apply(String name, String section, String hooks, String mode) throws Exception {
-        String yaml = """
-                apiVersion: cilium.io/v1alpha1
-                kind: TracingPolicy
-                metadata:
-                  name: "%s"
-                spec:
-                  options:
-                  - name: "policy-mode"
-                    value: "%s"
-                  %s:
-                """.formatted(name, mode, section) + hooks.indent(2);
-        PolicyKernelTests.apply(agent, Files.writeString(tmp.resolve(name + ".yaml"), yaml));
+        PolicyKernelTests.apply(agent, tmp, name, mode, section, hooks);
     }
 
 }

@@ -1,0 +1,114 @@
+package io.vigil.agent.policy.plan;
+
+import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.bpf.generic.HookImage.AttachKind;
+import io.vigil.bpf.generic.HookImage.Attachment;
+import io.vigil.bpf.wire.GenericAbi.ArgFlag;
+import io.vigil.policy.ArgSpec;
+import io.vigil.policy.ArgType;
+import io.vigil.policy.HookSpec;
+import io.vigil.policy.KprobeSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Places a hook whose selectors Override, on every backend ({@link OverridePlacement}): connect and
+ * sendmsg hooks on the cgroup sock_addr programs, file open and exec hooks on fanotify marks the
+ * agent answers; anything else is refused with where Override works. Pure: the kernel comes in as
+ * {@link HostFacts}. HookPlanner's part for hooks that deny.
+ */
+final class OverridePlanner {
+    private final HostFacts host;
+
+    OverridePlanner(HostFacts host) {
+        this.host = host;
+    }
+
+    /**
+     * A hook whose selectors Override: on the cgroup sock_addr programs (OverridePlacement), the
+     * only place Vigil can make a call fail without BPF LSM or kprobe error injection; every
+     * selector of the hook runs there, so its Post selectors see the same calls.
+     */
+    Optional<HookPlan> plan(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
+            HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
+        if (served.isEmpty()) {
+            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: without BPF LSM and"
+                    + " kprobe error injection Vigil makes a call fail from cgroup connect/sendmsg programs and fanotify"
+                    + " permission events (file opens, execs), which serve only " + OverridePlacement.servedList()
+                    + ". Use Sigkill (sent in the call) or policy-mode: monitor, or hook one of those");
+            return Optional.empty();
+        }
+        if (OverridePlacement.signals(h)) {
+            p.add(where + ".selectors", "Sigkill/Signal and Override on the same hook: Override on " + h.target()
+                    + " runs in a cgroup program, which cannot send signals; put Sigkill on another hook (e.g. a second"
+                    + " kprobe on the same call) or keep Override alone");
+            return Optional.empty();
+        }
+        if (h instanceof KprobeSpec k && (HookPlanner.needsReturn(k) || k.returnArg().isPresent())) {
+            p.add(where + ".return", "Override on " + h.target() + " decides before the call runs: there is no return"
+                    + " value to read or filter; drop return/returnArg/matchReturnArgs/returnCopy");
+            return Optional.empty();
+        }
+        if (served.get().family().fanotify()) {
+            return planFanotify(h, served.get(), functionName, kind, where, p);
+        }
+        Optional<Path> cgroup = host.cgroup2Root();
+        if (cgroup.isEmpty()) {
+            p.kernel(where, "Override on " + h.target() + " needs a cgroup v2 hierarchy (mount -t cgroup2 none"
+                    + " /sys/fs/cgroup/unified) to attach the connect/sendmsg programs to; none is mounted");
+            return Optional.empty();
+        }
+        OverridePlacement.Served s = served.get();
+        List<ArgPlan> args = new ArrayList<>();
+        for (ArgSpec a : h.args()) {
+            Set<ArgType> types = s.args().get(a.index());
+            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.SOCKADDR : a.type();
+            if (types == null || !types.contains(t)) {
+                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
+                        + ": with Override the hook runs on the cgroup " + s.family().name().toLowerCase()
+                        + " programs, which see the socket and its peer only: declare "
+                        + s.args().keySet().stream().sorted().map(i -> "index " + i).collect(Collectors.joining(" or "))
+                        + " as sock, socket or sockaddr");
+                return Optional.empty();
+            }
+            args.add(new ArgPlan(a, t, ArgFlag.CTX_TUPLE, a.index(), 0, 0, 0, 0, 0));
+        }
+        String root = cgroup.get().toString();
+        List<Attachment> at = s.family().programs().stream().map(prog -> new Attachment(prog, AttachKind.CGROUP, root))
+                .toList();
+        return Optional.of(new HookPlan(h, where, HookPlanner.SOCKADDR_OBJECT, at, 0, false, true, args, 0, kind, functionName, "", "",
+                List.of(), Optional.empty()));
+    }
+
+    /**
+     * File open/exec Override: fanotify permission events on the files, directories the selectors
+     * name, answered by the agent (FileSelectors evaluates the selectors there, in Java).
+     */
+    private Optional<HookPlan> planFanotify(HookSpec h, OverridePlacement.Served s, String functionName,
+            HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
+        List<String> why = FanotifySelectors.unsupported(h, s);
+        if (!why.isEmpty()) {
+            why.forEach(w -> p.add(where + ".selectors", w));
+            return Optional.empty();
+        }
+        List<ArgPlan> args = new ArrayList<>();
+        for (ArgSpec a : h.args()) {
+            Set<ArgType> types = s.args().get(a.index());
+            ArgType t = a.type() == ArgType.AUTO && types != null ? ArgType.FILE : a.type();
+            if (types == null || !types.contains(t)) {
+                p.add(where + ".args", "argument " + a.index() + " (" + a.type().spelling() + ") of " + h.target()
+                        + ": with Override the hook is decided by the agent on a fanotify event, which names the file only:"
+                        + " declare index " + s.args().keySet().iterator().next() + " as file, path, string or linux_binprm");
+                return Optional.empty();
+            }
+            args.add(new ArgPlan(a, t, 0, a.index(), 0, 0, 0, 0, 0));
+        }
+        String access = s.family() == OverridePlacement.Family.EXEC ? "exec" : "open";
+        return Optional.of(new HookPlan(h, where, HookPlanner.FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, "")),
+                0, false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
+    }
+}
