@@ -9,6 +9,7 @@
 #include <bpf/bpf_tracing.h>
 #include "vigil_msg.h"
 #include "generic_abi.h"
+#include "asset_abi.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -44,6 +45,19 @@ struct vigil_wire_structs {
 	struct msg_gen_cred msg_gen_cred;
 	struct msg_generic msg_generic;
 	struct msg_gen_arg msg_gen_arg;
+	/* asset_abi.h <-> io.vigil.bpf.wire.AssetAbi */
+	struct asset_policy_cfg asset_policy_cfg;
+	struct asset_ports asset_ports;
+	struct asset_allow4_key asset_allow4_key;
+	struct asset_allow6_key asset_allow6_key;
+	struct asset_learned_key asset_learned_key;
+	struct asset_learned_value asset_learned_value;
+	struct asset_taint asset_taint;
+	struct asset_sock asset_sock;
+	struct asset_dest_key asset_dest_key;
+	struct asset_dest_value asset_dest_value;
+	struct msg_asset msg_asset;
+	struct msg_dns msg_dns;
 };
 
 __attribute__((noinline)) int vigil_wire_btf(struct vigil_wire_structs *s)

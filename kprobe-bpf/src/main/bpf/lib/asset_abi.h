@@ -117,7 +117,7 @@ struct asset_sock {
 	__u32 policy;  /* 4 */
 };                 /* 8 */
 
-/* asset_dest: LRU_HASH, egress bytes per (process, destination). 24 bytes key, u64 value. */
+/* asset_dest: LRU_HASH, egress bytes per (process, destination). 24 bytes. */
 struct asset_dest_key {
 	__u32 tgid;     /*  0 */
 	__u8 family;    /*  4 */
@@ -125,6 +125,13 @@ struct asset_dest_key {
 	__u16 port;     /*  6: host order */
 	__u8 addr[16];  /*  8: network order */
 };                  /* 24 */
+
+/* 16 bytes */
+struct asset_dest_value {
+	__u64 bytes;    /* 0 */
+	__u32 flags;    /* 8: VIGIL_ASSET_TAINT_BUDGET_REPORTED for this destination */
+	__u32 pad;      /* 12 */
+};                  /* 16 */
 
 /* VIGIL_MSG_OP_ASSET: one decision. 104 bytes, then path_len bytes of asset path (records made by
  * the agent; the kernel sends 0 and the agent names the asset from its taint index). */

@@ -15,6 +15,8 @@ enum vigil_msg_op {
 	VIGIL_MSG_OP_EXIT = 2,
 	VIGIL_MSG_OP_CLONE = 3,
 	VIGIL_MSG_OP_GENERIC = 4,  /* struct msg_generic (generic_abi.h): a policy hook fired */
+	VIGIL_MSG_OP_ASSET = 5,    /* struct msg_asset (asset_abi.h): a model-theft guard decision */
+	VIGIL_MSG_OP_DNS = 6,      /* struct msg_dns (asset_abi.h): a DNS answer for the FQDN allow list */
 	VIGIL_MSG_OP_BENCH = 100,
 };
 

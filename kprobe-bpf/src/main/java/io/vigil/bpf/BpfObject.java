@@ -164,6 +164,21 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /**
+     * Pins a map at {@code path} on bpffs: at {@link #load} libbpf reuses the map pinned there when
+     * its type, sizes and flags match (so its entries outlive this process), else the load fails;
+     * when nothing is pinned there it creates the map and pins it. Before load only.
+     */
+    public void pinMap(String map, java.nio.file.Path path) throws BpfException {
+        if (loaded) {
+            throw new IllegalStateException(name + " is already loaded: pin maps before load()");
+        }
+        int r = lib.bpf_map__set_pin_path(mapPtr(map), path.toString());
+        if (r < 0) {
+            throw new BpfException("cannot set the pin path of map '" + map + "' of " + name + " to " + path, -r);
+        }
+    }
+
     /** Creates the maps and loads the autoload programs into the kernel (the verifier runs here). */
     public void load() throws BpfLoadException {
         Pointer o = handle();

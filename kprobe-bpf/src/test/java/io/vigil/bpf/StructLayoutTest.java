@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vigil.bpf.internal.LibBpf;
 import io.vigil.bpf.internal.Native;
+import io.vigil.bpf.wire.AssetAbi;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.bpf.wire.Layout;
 import java.lang.reflect.Field;
@@ -45,6 +46,8 @@ class StructLayoutTest {
     static final Map<Class<?>, String> STRUCTS = new LinkedHashMap<>();
     /** GenericAbi's struct classes (those with a SIZEOF; the others hold enum values). */
     static final Map<Class<?>, String> GENERIC = new LinkedHashMap<>();
+    /** AssetAbi's struct classes. */
+    static final Map<Class<?>, String> ASSET = new LinkedHashMap<>();
 
     static {
         STRUCTS.put(Layout.Common.class, "msg_common");
@@ -72,6 +75,19 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.MsgGeneric.class, "msg_generic");
         GENERIC.put(GenericAbi.MsgArg.class, "msg_gen_arg");
         STRUCTS.putAll(GENERIC);
+        ASSET.put(AssetAbi.PolicyCfg.class, "asset_policy_cfg");
+        ASSET.put(AssetAbi.Ports.class, "asset_ports");
+        ASSET.put(AssetAbi.Allow4Key.class, "asset_allow4_key");
+        ASSET.put(AssetAbi.Allow6Key.class, "asset_allow6_key");
+        ASSET.put(AssetAbi.LearnedKey.class, "asset_learned_key");
+        ASSET.put(AssetAbi.LearnedValue.class, "asset_learned_value");
+        ASSET.put(AssetAbi.Taint.class, "asset_taint");
+        ASSET.put(AssetAbi.Sock.class, "asset_sock");
+        ASSET.put(AssetAbi.DestKey.class, "asset_dest_key");
+        ASSET.put(AssetAbi.DestValue.class, "asset_dest_value");
+        ASSET.put(AssetAbi.MsgAsset.class, "msg_asset");
+        ASSET.put(AssetAbi.MsgDns.class, "msg_dns");
+        STRUCTS.putAll(ASSET);
     }
 
     /** Structs allowed to be missing from every object, with why. */
@@ -83,7 +99,7 @@ class StructLayoutTest {
      * not those built on the stack (msg_clone, msg_exit, msg_bench).
      */
     static final List<String> OBJECTS = List.of("bpf_exec", "bpf_fork", "bpf_exit", "bpf_bench", "bpf_probe",
-            "bpf_generic_tp", "bpf_generic_kprobe");
+            "bpf_generic_tp", "bpf_generic_kprobe", "bpf_asset_guard");
 
     record Member(String name, int bitOffset) {}
 
@@ -180,6 +196,7 @@ class StructLayoutTest {
                 + " (add them to StructLayoutTest.STRUCTS)");
         Set<Class<?>> layoutMapped = new java.util.HashSet<>(STRUCTS.keySet());
         layoutMapped.removeAll(GENERIC.keySet());
+        layoutMapped.removeAll(ASSET.keySet());
         assertEquals(nested, layoutMapped, "STRUCTS names a class Layout no longer has");
     }
 
@@ -192,6 +209,17 @@ class StructLayoutTest {
             }
         }
         assertTrue(unmapped.isEmpty(), "GenericAbi struct classes this test does not know the C struct of: " + unmapped);
+    }
+
+    @Test
+    void everyAssetAbiStructClassIsMapped() {
+        Set<String> unmapped = new TreeSet<>();
+        for (Class<?> c : AssetAbi.class.getDeclaredClasses()) {
+            if (constants(c).containsKey("SIZEOF") && !ASSET.containsKey(c)) {
+                unmapped.add(c.getSimpleName());
+            }
+        }
+        assertTrue(unmapped.isEmpty(), "AssetAbi struct classes this test does not know the C struct of: " + unmapped);
     }
 
     @TestFactory

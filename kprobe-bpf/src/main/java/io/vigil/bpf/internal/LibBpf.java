@@ -110,6 +110,9 @@ public interface LibBpf {
 
     int bpf_map__reuse_fd(Pointer map, int fd);
 
+    /** Before load: reuse the map pinned at path if compatible, else create it and pin it there. */
+    int bpf_map__set_pin_path(Pointer map, String path);
+
     int bpf_map__key_size(Pointer map);
 
     int bpf_map__value_size(Pointer map);

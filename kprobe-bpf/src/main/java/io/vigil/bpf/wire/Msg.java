@@ -1,7 +1,7 @@
 package io.vigil.bpf.wire;
 
 /** One decoded ring-buffer record. */
-public sealed interface Msg permits ExecMsg, CloneMsg, ExitMsg, GenericMsg, BenchMsg {
+public sealed interface Msg permits ExecMsg, CloneMsg, ExitMsg, GenericMsg, AssetMsg, DnsMsg, BenchMsg {
     /** bpf_ktime_get_boot_ns() when the sensor made the record. */
     long ktime();
 }

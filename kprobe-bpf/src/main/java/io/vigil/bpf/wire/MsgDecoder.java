@@ -35,6 +35,18 @@ public final class MsgDecoder {
                         b.getInt(Layout.Exit.EXIT_CODE));
             case GENERIC:
                 return generic(b, ktime);
+            case ASSET:
+                return asset(b, ktime);
+            case DNS: {
+                need(b, AssetAbi.MsgDns.SIZEOF, op);
+                long len = Integer.toUnsignedLong(b.getInt(AssetAbi.MsgDns.LEN));
+                if (len != b.remaining() - AssetAbi.MsgDns.SIZEOF) {
+                    throw new MalformedRecordException("dns record of " + b.remaining() + " bytes declares " + len);
+                }
+                byte[] packet = new byte[(int) len];
+                b.get(AssetAbi.MsgDns.SIZEOF, packet);
+                return new DnsMsg(ktime, packet);
+            }
             case BENCH:
                 need(b, Layout.Bench.SIZEOF, op);
                 return new BenchMsg(ktime, b.getInt(Layout.Bench.PID), b.getLong(Layout.Bench.SEQ));
@@ -106,6 +118,24 @@ public final class MsgDecoder {
                 b.getInt(GenericAbi.MsgGeneric.HOOK_ID), b.getLong(GenericAbi.MsgGeneric.RET),
                 b.get(GenericAbi.MsgGeneric.SELECTOR) & 0xff, b.getShort(GenericAbi.MsgGeneric.FLAGS) & 0xffff,
                 b.getInt(GenericAbi.MsgGeneric.ACTIONS), args);
+    }
+
+    private static AssetMsg asset(ByteBuffer b, long ktime) throws MalformedRecordException {
+        need(b, AssetAbi.MsgAsset.SIZEOF, MsgOp.ASSET);
+        long pathLen = Integer.toUnsignedLong(b.getInt(AssetAbi.MsgAsset.PATH_LEN));
+        if (pathLen != b.remaining() - AssetAbi.MsgAsset.SIZEOF) {
+            throw new MalformedRecordException("asset record of " + b.remaining() + " bytes declares a path of "
+                    + pathLen);
+        }
+        byte[] addr = new byte[16];
+        b.get(AssetAbi.MsgAsset.ADDR, addr);
+        return new AssetMsg(ktime, key(b, AssetAbi.MsgAsset.PROCESS), b.getInt(AssetAbi.MsgAsset.TID),
+                b.getInt(AssetAbi.MsgAsset.POLICY), b.getShort(AssetAbi.MsgAsset.KIND) & 0xffff,
+                b.getShort(AssetAbi.MsgAsset.ACTION) & 0xffff, b.get(AssetAbi.MsgAsset.FAMILY) & 0xff,
+                b.get(AssetAbi.MsgAsset.PROTOCOL) & 0xff, b.getShort(AssetAbi.MsgAsset.PORT) & 0xffff, addr,
+                b.getLong(AssetAbi.MsgAsset.BYTES), b.getLong(AssetAbi.MsgAsset.BUDGET),
+                b.getLong(AssetAbi.MsgAsset.ASSET_DEV), b.getLong(AssetAbi.MsgAsset.ASSET_INO),
+                string(b, AssetAbi.MsgAsset.SIZEOF, (int) pathLen));
     }
 
     private static void need(ByteBuffer b, int size, MsgOp op) throws MalformedRecordException {

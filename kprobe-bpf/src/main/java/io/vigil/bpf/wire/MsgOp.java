@@ -7,6 +7,10 @@ public enum MsgOp {
     CLONE(3),
     /** A policy hook fired: struct msg_generic (generic_abi.h, {@link GenericAbi.MsgGeneric}). */
     GENERIC(4),
+    /** A model-theft guard decision: struct msg_asset (asset_abi.h, {@link AssetAbi}). */
+    ASSET(5),
+    /** A DNS answer copied for the FQDN allow list: struct msg_dns (asset_abi.h, {@link AssetAbi}). */
+    DNS(6),
     BENCH(100);
 
     private final int code;
@@ -26,6 +30,8 @@ public enum MsgOp {
             case 2: return EXIT;
             case 3: return CLONE;
             case 4: return GENERIC;
+            case 5: return ASSET;
+            case 6: return DNS;
             case 100: return BENCH;
             default: return null;
         }
