@@ -4,7 +4,7 @@
  * cgroup sock_addr, cgroup_skb), so there is one backend.
  *
  *   fork (raw_tp)          parent tainted -> child tainted (same policy, same asset)
- *   exit (tracepoint)      group dead -> taint deleted
+ *   exit (tracepoint)      group dead -> taint flagged exited (kept for its sockets' budget)
  *   connect4/6, sendmsg4/6 untainted -> pass (one hash lookup); tainted -> allow list? mark the
  *                          socket : event, EPERM unless the policy monitors
  *   egress (cgroup_skb)    unmarked socket -> pass (one storage lookup); marked -> count bytes per
@@ -108,6 +108,7 @@ int BPF_PROG(asset_fork, struct task_struct *parent, struct task_struct *child)
 	ct.start_boottime = BPF_CORE_READ(child, start_boottime);
 	ct.bytes = 0; /* budgets are per process */
 	ct.flags = 0;
+	ct.exited_at = 0;
 	bpf_map_update_elem(&asset_taint, &ctgid, &ct, BPF_ANY);
 	return 0;
 }
@@ -116,12 +117,19 @@ SEC("tracepoint/sched/sched_process_exit")
 int asset_exit(void *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct asset_taint *t;
 	__u32 tgid;
 
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* not the last thread */
 	tgid = BPF_CORE_READ(task, tgid);
-	bpf_map_delete_elem(&asset_taint, &tgid);
+	t = bpf_map_lookup_elem(&asset_taint, &tgid);
+	if (!t)
+		return 0;
+	/* Deleting it now would let the send buffer of a socket the process leaves behind drain past
+	 * the budget (exfil by exiting): it stays, flagged, until the agent collects it. */
+	t->exited_at = bpf_ktime_get_boot_ns();
+	t->flags |= VIGIL_ASSET_TAINT_EXITED;
 	return 0;
 }
 
@@ -215,8 +223,8 @@ static __always_inline int asset_sock_addr(struct bpf_sock_addr *ctx, int v6, in
 	__u16 port;
 	__u8 protocol;
 
-	if (!t)
-		return 1; /* the fast path: not tainted */
+	if (!t || (t->flags & VIGIL_ASSET_TAINT_EXITED))
+		return 1; /* the fast path: not tainted (or a reused pid of an exited one) */
 	policy = t->policy;
 	cfg = bpf_map_lookup_elem(&asset_policies, &policy);
 	if (!cfg || !(cfg->flags & VIGIL_ASSET_CFG_ACTIVE))
@@ -358,7 +366,7 @@ int asset_egress(struct __sk_buff *skb)
 		return 1;
 	t = bpf_map_lookup_elem(&asset_taint, &tgid);
 	if (!t)
-		return 1; /* its process exited; another process holds the socket */
+		return 1; /* collected by the agent long after its process exited */
 	monitor = cfg->action == VIGIL_ASSET_ACTION_MONITOR;
 	if (packet_dest(skb, &family, &protocol, &port, addr))
 		return 1;

@@ -8,7 +8,8 @@
  *
  * A process that read a protected asset is "tainted": asset_taint[tgid] exists. The fanotify
  * guard in the agent writes it before it lets the open through; fork copies it to the child,
- * exec keeps it (same tgid), the exit of the thread group deletes it. A tainted process may only
+ * exec keeps it (same tgid), the exit of the thread group flags it exited (its orphaned sockets
+ * still drain against the budget) and the agent deletes it later. A tainted process may only
  * connect/sendmsg to its policy's allow list (static CIDRs, or addresses the agent learned from
  * DNS answers of allowed names); its sockets are marked and their egress bytes are counted
  * against the policy's budgets.
@@ -48,6 +49,9 @@ enum vigil_asset_event {
 
 /* asset_taint.flags */
 #define VIGIL_ASSET_TAINT_BUDGET_REPORTED 0x1   /* the process budget event was sent */
+#define VIGIL_ASSET_TAINT_EXITED 0x2            /* the process exited: no longer restricts connects, but
+						 * the sockets it left behind still drain against its
+						 * budget; the agent deletes the entry later */
 
 /* asset_ports.proto bits; 0 = any protocol */
 #define VIGIL_ASSET_PROTO_TCP 0x1
@@ -100,7 +104,7 @@ struct asset_learned_value {
 	struct asset_ports ports; /*  8 */
 };                            /* 48 */
 
-/* asset_taint[tgid]: HASH, pinned so that a restart of the agent keeps it. 48 bytes. */
+/* asset_taint[tgid]: HASH, pinned so that a restart of the agent keeps it. 56 bytes. */
 struct asset_taint {
 	__u64 start_boottime;  /*  0: task->start_boottime of the thread group leader: pid reuse check */
 	__u64 tainted_at;      /*  8: bpf_ktime_get_boot_ns() of the taint (inherited from the ancestor) */
@@ -109,7 +113,8 @@ struct asset_taint {
 	__u64 bytes;           /* 32: egress bytes counted on its marked sockets */
 	__u32 policy;          /* 40 */
 	__u32 flags;           /* 44: VIGIL_ASSET_TAINT_* */
-};                         /* 48 */
+	__u64 exited_at;       /* 48: bpf_ktime_get_boot_ns() of the exit, with VIGIL_ASSET_TAINT_EXITED */
+};                         /* 56 */
 
 /* asset_socks: SK_STORAGE, the owner of a marked socket. 8 bytes. */
 struct asset_sock {

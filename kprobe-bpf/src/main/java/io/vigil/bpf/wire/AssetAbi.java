@@ -35,6 +35,7 @@ public final class AssetAbi {
 
     public static final int CFG_ACTIVE = 0x1;
     public static final int TAINT_BUDGET_REPORTED = 0x1;
+    public static final int TAINT_EXITED = 0x2;
     public static final int PROTO_TCP = 0x1;
     public static final int PROTO_UDP = 0x2;
 
@@ -102,7 +103,8 @@ public final class AssetAbi {
         public static final int BYTES = 32;
         public static final int POLICY = 40;
         public static final int FLAGS = 44;
-        public static final int SIZEOF = 48;
+        public static final int EXITED_AT = 48;
+        public static final int SIZEOF = 56;
     }
 
     /** struct asset_sock */
