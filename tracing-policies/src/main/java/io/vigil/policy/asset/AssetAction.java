@@ -3,7 +3,11 @@ package io.vigil.policy.asset;
 
 import io.vigil.policy.Spelled;
 
-/** {@code spec.action}: what Vigil does when a tainted process sends where it may not. */
+/**
+ * {@code spec.action}: what Vigil does when a tainted process sends where it may not. The kernel's
+ * codes are in kprobe-bpf's asset_abi.h (enum vigil_asset_action); encoders map these constants to
+ * them by name, never by ordinal.
+ */
 public enum AssetAction implements Spelled {
     /** Events only: the send goes through. */
     MONITOR("Monitor"),

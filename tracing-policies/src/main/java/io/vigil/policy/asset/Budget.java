@@ -5,7 +5,7 @@ package io.vigil.policy.asset;
  * How many bytes a tainted process may send to allowed destinations; 0 means no limit.
  *
  * @param bytesPerProcess     total over all destinations, for the process's life
- * @param bytesPerDestination to any one remote address
+ * @param bytesPerDestination to any one destination (remote address and port)
  */
 public record Budget(long bytesPerProcess, long bytesPerDestination) {
 
