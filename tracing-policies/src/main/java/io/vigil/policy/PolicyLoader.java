@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Loads Tetragon TracingPolicy files (kind TracingPolicy or TracingPolicyNamespaced, apiVersion
- * cilium.io/v1alpha1, one policy per YAML document). Every error of a file is reported, with its
- * position; a file with an error contributes no policy. Policy names are unique in one load.
+ * cilium.io/v1alpha1) and Vigil's AssetProtectionPolicy (apiVersion vigil.io/v1alpha1), one policy
+ * per YAML document, either kind in any file. Every error of a file is reported, with its position;
+ * a file with an error contributes no policy. Policy names are unique in one load, across kinds.
  */
 public final class PolicyLoader {
 

@@ -33,11 +33,12 @@ public final class PolicyValidation {
         result.errors().forEach(e -> failed.add(e.file()));
         Set<Path> loaded = new LinkedHashSet<>();
         result.policies().forEach(p -> loaded.add(p.source().file()));
+        result.assetPolicies().forEach(p -> loaded.add(p.location().file()));
         int files = loaded.size() + failed.size();
 
         List<String> out = new ArrayList<>(lines.stream().map(Line::text).toList());
         out.add(summary(files, failed.size(), result));
-        return new ValidationReport(out, files, failed.size(), result.policies().size(), result.errors().size(),
+        return new ValidationReport(out, files, failed.size(), result.policyCount(), result.errors().size(),
                 result.warnings().size());
     }
 
@@ -45,13 +46,13 @@ public final class PolicyValidation {
         StringBuilder s = new StringBuilder();
         s.append(files).append(files == 1 ? " file: " : " files: ");
         if (failed == 0) {
-            s.append("ok, ").append(r.policies().size()).append(r.policies().size() == 1 ? " policy" : " policies");
+            s.append("ok, ").append(r.policyCount()).append(r.policyCount() == 1 ? " policy" : " policies");
         } else {
             s.append(failed).append(" failed with ").append(r.errors().size())
                     .append(r.errors().size() == 1 ? " error" : " errors");
             if (files > failed) {
-                s.append(", ").append(files - failed).append(" loaded (").append(r.policies().size())
-                        .append(r.policies().size() == 1 ? " policy)" : " policies)");
+                s.append(", ").append(files - failed).append(" loaded (").append(r.policyCount())
+                        .append(r.policyCount() == 1 ? " policy)" : " policies)");
             }
         }
         if (!r.warnings().isEmpty()) {

@@ -42,7 +42,8 @@ class BrokenPolicyGoldenTest {
             LoadResult result = PolicyLoader.load(file);
 
             assertFalse(result.ok(), "a broken policy must not load");
-            assertTrue(result.policies().isEmpty(), "a file with an error loads no policy at all");
+            assertTrue(result.policies().isEmpty() && result.assetPolicies().isEmpty(),
+                    "a file with an error loads no policy at all");
             assertEquals(Files.readString(golden), render(result),
                     "messages of " + file.getFileName() + " (expected: the .errors file beside it)");
         }));

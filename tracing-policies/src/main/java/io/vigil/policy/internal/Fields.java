@@ -76,8 +76,18 @@ public final class Fields {
         return node(key).isPresent();
     }
 
+    /** Whether the key is written at all, even with an empty value. */
+    public boolean written(String key) {
+        return map.entry(key).isPresent();
+    }
+
     public Position valuePosition(String key) {
         return positions.getOrDefault(key, map.position());
+    }
+
+    /** Where item {@code i} of a list field read by {@link #items} is, or where the field is. */
+    public Position itemPosition(String key, int i) {
+        return positions.getOrDefault(key + "[" + i + "]", valuePosition(key));
     }
 
     public Position keyPosition(String key) {

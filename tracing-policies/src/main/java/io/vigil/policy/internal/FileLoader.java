@@ -2,6 +2,7 @@
 package io.vigil.policy.internal;
 
 import io.vigil.policy.TracingPolicy;
+import io.vigil.policy.asset.AssetProtectionPolicy;
 import io.vigil.policy.internal.yaml.Position;
 import io.vigil.policy.internal.yaml.YamlReader;
 import io.vigil.policy.internal.yaml.YamlSyntaxException;
@@ -11,11 +12,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads, binds and validates every document of one file; the file's outcome is all or nothing. */
+/**
+ * Reads, binds and validates every document of one file (TracingPolicy or AssetProtectionPolicy, by
+ * its kind); the file's outcome is all or nothing.
+ */
 public final class FileLoader {
 
-    /** A file's policies (empty when it has an error) and all its diagnostics. */
-    public record Outcome(List<TracingPolicy> policies, Diagnostics diagnostics, SourceMap sources) {}
+    /**
+     * A file's policies (empty when it has an error), all its diagnostics, and the name of each
+     * policy of either kind in document order, for uniqueness across files.
+     */
+    public record Outcome(List<TracingPolicy> policies, List<AssetProtectionPolicy> assetPolicies,
+                          List<Named> names, Diagnostics diagnostics) {}
+
+    /** A policy's name as it must be unique ({@code namespace/name} when namespaced) and where it is written. */
+    public record Named(String name, Position at) {}
 
     private FileLoader() {}
 
@@ -27,40 +38,52 @@ public final class FileLoader {
             yaml = YamlReader.read(text);
         } catch (YamlSyntaxException e) {
             diag.error(e.position(), e.getMessage());
-            return new Outcome(List.of(), diag, src);
+            return new Outcome(List.of(), List.of(), List.of(), diag);
         }
         yaml.problems().forEach(p -> diag.error(p.position(), p.message()));
 
         PolicyBinder binder = new PolicyBinder(diag, src);
+        AssetPolicyBinder assetBinder = new AssetPolicyBinder(diag, src);
         PolicyValidator validator = new PolicyValidator(diag, src);
         List<TracingPolicy> policies = new ArrayList<>();
+        List<AssetProtectionPolicy> assetPolicies = new ArrayList<>();
+        List<Named> names = new ArrayList<>();
         for (YamlReader.Document doc : yaml.documents()) {
             if (doc.root() == null) {
                 continue; // an empty document between two ---
             }
+            if (AssetPolicyBinder.claims(doc)) {
+                assetBinder.bind(doc).ifPresent(p -> {
+                    assetPolicies.add(p);
+                    names.add(new Named(p.name(), src.value(p, "metadata.name")));
+                });
+                continue;
+            }
             binder.bind(doc).ifPresent(p -> {
                 validator.validate(p);
                 policies.add(p);
+                names.add(new Named(p.qualifiedName(), src.value(p, "metadata.name")));
             });
         }
-        if (policies.isEmpty() && !diag.hasErrors()) {
+        if (names.isEmpty() && !diag.hasErrors()) {
             diag.error(Position.FILE, "no policy in file: it holds no YAML document");
         }
-        uniqueNames(policies, diag, src);
-        return new Outcome(diag.hasErrors() ? List.of() : List.copyOf(policies), diag, src);
+        uniqueNames(names, diag);
+        return diag.hasErrors()
+                ? new Outcome(List.of(), List.of(), List.of(), diag)
+                : new Outcome(List.copyOf(policies), List.copyOf(assetPolicies), List.copyOf(names), diag);
     }
 
-    /** Two documents of one file may not share a name (namespace and name, for namespaced policies). */
-    private static void uniqueNames(List<TracingPolicy> policies, Diagnostics diag, SourceMap src) {
-        Map<String, TracingPolicy> seen = new HashMap<>();
-        for (TracingPolicy p : policies) {
-            if (p.name().isEmpty()) {
+    /** Two documents of one file may not share a name, whatever their kinds. */
+    private static void uniqueNames(List<Named> names, Diagnostics diag) {
+        Map<String, Named> seen = new HashMap<>();
+        for (Named n : names) {
+            if (n.name().isEmpty()) {
                 continue;
             }
-            TracingPolicy first = seen.putIfAbsent(p.qualifiedName(), p);
+            Named first = seen.putIfAbsent(n.name(), n);
             if (first != null) {
-                diag.error(src.value(p, "metadata.name"), "policy name '" + p.qualifiedName()
-                        + "' is already used at line " + src.value(first, "metadata.name").line()
+                diag.error(n.at(), "policy name '" + n.name() + "' is already used at line " + first.at().line()
                         + "; names must be unique in one load");
             }
         }

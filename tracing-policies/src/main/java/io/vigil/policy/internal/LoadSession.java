@@ -6,7 +6,7 @@ import io.vigil.policy.PolicyError;
 import io.vigil.policy.PolicyWarning;
 import io.vigil.policy.SourceLocation;
 import io.vigil.policy.TracingPolicy;
-import io.vigil.policy.internal.yaml.Position;
+import io.vigil.policy.asset.AssetProtectionPolicy;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +20,13 @@ import java.util.stream.Stream;
 
 /**
  * One load of several files: each file loads whole or not at all, and a policy name may be used once
- * in the whole load (the later file fails).
+ * in the whole load, across both kinds (the later file fails).
  */
 public final class LoadSession {
 
     private final Map<String, SourceLocation> names = new HashMap<>();
     private final List<TracingPolicy> policies = new ArrayList<>();
+    private final List<AssetProtectionPolicy> assetPolicies = new ArrayList<>();
     private final List<PolicyError> errors = new ArrayList<>();
     private final List<PolicyWarning> warnings = new ArrayList<>();
 
@@ -76,29 +77,26 @@ public final class LoadSession {
 
     private void add(FileLoader.Outcome outcome) {
         Diagnostics diag = outcome.diagnostics();
-        if (!diag.hasErrors()) {
-            for (TracingPolicy p : outcome.policies()) {
-                SourceLocation first = names.get(p.qualifiedName());
-                if (first != null) {
-                    Position at = outcome.sources().value(p, "metadata.name");
-                    diag.error(at, "policy name '" + p.qualifiedName() + "' is already used by " + first
-                            + "; names must be unique in one load");
-                }
+        for (FileLoader.Named n : outcome.names()) {
+            SourceLocation first = names.get(n.name());
+            if (first != null) {
+                diag.error(n.at(), "policy name '" + n.name() + "' is already used by " + first
+                        + "; names must be unique in one load");
             }
         }
         if (!diag.hasErrors()) {
-            for (TracingPolicy p : outcome.policies()) {
-                Position at = outcome.sources().value(p, "metadata.name");
-                names.put(p.qualifiedName(), new SourceLocation(diag.file(), at.line(), at.column()));
-                policies.add(p);
+            for (FileLoader.Named n : outcome.names()) {
+                names.put(n.name(), new SourceLocation(diag.file(), n.at().line(), n.at().column()));
             }
+            policies.addAll(outcome.policies());
+            assetPolicies.addAll(outcome.assetPolicies());
         }
         errors.addAll(diag.errors());
         warnings.addAll(diag.warnings());
     }
 
     private LoadResult result() {
-        return new LoadResult(policies, errors, warnings);
+        return new LoadResult(policies, assetPolicies, errors, warnings);
     }
 
     private static boolean isYaml(Path p) {

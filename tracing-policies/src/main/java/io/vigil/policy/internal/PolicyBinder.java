@@ -20,6 +20,7 @@ import io.vigil.policy.TracepointSpec;
 import io.vigil.policy.TracingPolicy;
 import io.vigil.policy.UprobeSpec;
 import io.vigil.policy.UsdtSpec;
+import io.vigil.policy.asset.AssetProtectionPolicy;
 import io.vigil.policy.internal.yaml.YamlReader.Document;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +79,14 @@ final class PolicyBinder {
         }
         Fields f = top.get();
         String apiVersion = f.requiredString("apiVersion");
-        if (!apiVersion.isEmpty() && !apiVersion.equals(PolicyKind.API_VERSION)) {
+        if (apiVersion.equals(AssetProtectionPolicy.API_VERSION)) {
+            diag.error(f.valuePosition("apiVersion"), "apiVersion '" + apiVersion + "' is for kind "
+                    + AssetProtectionPolicy.KIND + "; TracingPolicy kinds take " + PolicyKind.API_VERSION);
+        } else if (!apiVersion.isEmpty() && !apiVersion.equals(PolicyKind.API_VERSION)) {
             diag.error(f.valuePosition("apiVersion"),
                     "apiVersion '" + apiVersion + "' not known; allowed: " + PolicyKind.API_VERSION);
         }
-        Optional<PolicyKind> kind = f.requiredEnum("kind", PolicyKind.class, "kind");
+        Optional<PolicyKind> kind = kind(f);
 
         String name = "";
         Optional<String> namespace = Optional.empty();
@@ -125,6 +129,25 @@ final class PolicyBinder {
             src.field(policy, "metadata.namespace", m.valuePosition("namespace"));
         });
         return Optional.of(policy);
+    }
+
+    /** As {@link Fields#requiredEnum}, but the kinds allowed include the other binder's. */
+    private Optional<PolicyKind> kind(Fields f) {
+        Optional<String> text = f.string("kind");
+        if (text.isEmpty()) {
+            f.missing("kind");
+            return Optional.empty();
+        }
+        Optional<PolicyKind> kind = Spellings.lookup(PolicyKind.class, text.get());
+        if (kind.isEmpty()) {
+            String hint = text.get().equalsIgnoreCase(AssetProtectionPolicy.KIND)
+                    ? " (spellings are case-sensitive: write '" + AssetProtectionPolicy.KIND + "')"
+                    : Spellings.ignoringCase(PolicyKind.class, text.get())
+                            .map(c -> " (spellings are case-sensitive: write '" + c.spelling() + "')").orElse("");
+            diag.error(f.valuePosition("kind"), "kind '" + text.get() + "' not known" + hint + "; allowed: "
+                    + Spellings.allowed(PolicyKind.class) + ", " + AssetProtectionPolicy.KIND);
+        }
+        return kind;
     }
 
     private PolicySpec spec(Fields f) {
