@@ -5,7 +5,7 @@ package io.vigil.api;
  * oneof (api/v1/tetragon/events.proto). Each type is written under its own JSON key. The policy
  * events (process_kprobe, process_tracepoint, process_lsm) are the {@link PolicyEvent}s.
  */
-public sealed interface EventBody permits ProcessExec, ProcessExit, PolicyEvent {
+public sealed interface EventBody permits ProcessExec, ProcessExit, PolicyEvent, ProcessAsset {
 
     /** The oneof member's name: the event's top-level JSON key, e.g. {@code process_exec}. */
     String jsonKey();

@@ -11,6 +11,7 @@ import io.vigil.api.Event;
 import io.vigil.api.EventBody;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -142,6 +143,9 @@ public final class EventJsonWriter {
         } else if (body instanceof ProcessUprobe u) {
             g.writeFieldName(PROCESS_UPROBE);
             writeUprobe(g, u);
+        } else if (body instanceof ProcessAsset a) {
+            g.writeFieldName(ProcessAsset.JSON_KEY);
+            writeAsset(g, a);
         } else {
             throw new IllegalArgumentException("no JSON form for " + body.getClass().getName());
         }
@@ -197,6 +201,37 @@ public final class EventJsonWriter {
         if (x.time() != null) {
             g.writeFieldName(TIME);
             writeTimestamp(g, x.time());
+        }
+        g.writeEndObject();
+    }
+
+    private void writeAsset(JsonGenerator g, ProcessAsset a) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, a.process(), a.parent());
+        string(g, "policy_name", a.policyName());
+        string(g, "event", a.event());
+        string(g, "action", a.action());
+        if (a.asset() != null) {
+            g.writeObjectFieldStart("asset");
+            string(g, "path", a.asset().path());
+            g.writeNumberField("dev", a.asset().dev());
+            g.writeNumberField("inode", a.asset().inode());
+            g.writeEndObject();
+        }
+        if (a.destination() != null) {
+            ProcessAsset.Destination d = a.destination();
+            g.writeObjectFieldStart("destination");
+            string(g, "address", d.address());
+            g.writeNumberField("port", d.port());
+            string(g, "protocol", d.protocol());
+            strings(g, "names", d.names());
+            g.writeEndObject();
+        }
+        if (a.bytesSent() != 0) {
+            g.writeNumberField("bytes_sent", a.bytesSent());
+        }
+        if (a.budget() != 0) {
+            g.writeNumberField("budget", a.budget());
         }
         g.writeEndObject();
     }
