@@ -1,0 +1,75 @@
+package io.vigil.enforcement.asset;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One static allow entry of a policy: a tainted process of {@code policy} may reach
+ * {@code address/prefixLength} on {@code ports} (empty = any) with the protocols {@code protoBits}
+ * (0 = any, {@link #TCP}, {@link #UDP}, or both).
+ *
+ * @param address 4 (IPv4) or 16 (IPv6) bytes, network order; host bits may be set, the encoder
+ *     clears them
+ */
+public record AllowRule(int policy, byte[] address, int prefixLength, Set<Integer> ports, int protoBits) {
+    /** VIGIL_ASSET_PROTO_TCP in asset_abi.h. */
+    public static final int TCP = 0x1;
+    /** VIGIL_ASSET_PROTO_UDP in asset_abi.h. */
+    public static final int UDP = 0x2;
+    /** VIGIL_ASSET_MAX_POLICIES in asset_abi.h: a policy index is below it. */
+    public static final int MAX_POLICIES = 64;
+    /** VIGIL_ASSET_MAX_PORTS in asset_abi.h: ports one map entry can hold. */
+    public static final int MAX_PORTS = 16;
+
+    public AllowRule {
+        if (policy < 0 || policy >= MAX_POLICIES) {
+            throw new IllegalArgumentException("policy index " + policy + " outside 0.." + (MAX_POLICIES - 1));
+        }
+        if (address == null || (address.length != 4 && address.length != 16)) {
+            throw new IllegalArgumentException("address must be 4 (IPv4) or 16 (IPv6) bytes");
+        }
+        address = address.clone();
+        if (prefixLength < 0 || prefixLength > address.length * 8) {
+            throw new IllegalArgumentException(
+                    "prefix length " + prefixLength + " outside 0.." + address.length * 8 + " for " + AddressText.of(address));
+        }
+        ports = Collections.unmodifiableSet(new TreeSet<>(ports));
+        for (int p : ports) {
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("port " + p + " outside 1..65535");
+            }
+        }
+        if (ports.size() > MAX_PORTS) {
+            throw new IllegalArgumentException(AddressText.of(address) + "/" + prefixLength + " names " + ports.size()
+                    + " ports; an allow entry holds at most " + MAX_PORTS + " (split it over prefixes or allow any port)");
+        }
+        if ((protoBits & ~(TCP | UDP)) != 0) {
+            throw new IllegalArgumentException("protoBits " + protoBits + ": only TCP (1) and UDP (2) exist, 0 = any");
+        }
+    }
+
+    /** A copy: the record keeps its own. */
+    @Override
+    public byte[] address() {
+        return address.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AllowRule r && policy == r.policy && Arrays.equals(address, r.address)
+                && prefixLength == r.prefixLength && ports.equals(r.ports) && protoBits == r.protoBits;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((policy * 31 + Arrays.hashCode(address)) * 31 + prefixLength) * 31 + ports.hashCode() * 31 + protoBits;
+    }
+
+    @Override
+    public String toString() {
+        return "AllowRule[policy=" + policy + ", " + AddressText.of(address) + "/" + prefixLength + ", ports="
+                + (ports.isEmpty() ? "any" : ports) + ", protoBits=" + protoBits + "]";
+    }
+}
