@@ -2,6 +2,7 @@ package io.vigil.enforcement.asset;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,9 +25,6 @@ public record AllowRule(int policy, byte[] address, int prefixLength, Set<Intege
     public static final int MAX_PORTS = 16;
 
     public AllowRule {
-        if (policy < 0 || policy >= MAX_POLICIES) {
-            throw new IllegalArgumentException("policy index " + policy + " outside 0.." + (MAX_POLICIES - 1));
-        }
         if (address == null || (address.length != 4 && address.length != 16)) {
             throw new IllegalArgumentException("address must be 4 (IPv4) or 16 (IPv6) bytes");
         }
@@ -35,19 +33,28 @@ public record AllowRule(int policy, byte[] address, int prefixLength, Set<Intege
             throw new IllegalArgumentException(
                     "prefix length " + prefixLength + " outside 0.." + address.length * 8 + " for " + AddressText.of(address));
         }
-        ports = Collections.unmodifiableSet(new TreeSet<>(ports));
-        for (int p : ports) {
+        ports = checked(policy, ports, protoBits, AddressText.of(address) + "/" + prefixLength);
+    }
+
+    /** The policy, ports and protocols checked against asset_abi.h; the ports as an unmodifiable sorted copy. */
+    static Set<Integer> checked(int policy, Set<Integer> ports, int protoBits, String what) {
+        if (policy < 0 || policy >= MAX_POLICIES) {
+            throw new IllegalArgumentException(what + ": policy index " + policy + " outside 0.." + (MAX_POLICIES - 1));
+        }
+        Set<Integer> sorted = Collections.unmodifiableSet(new TreeSet<>(ports));
+        for (int p : sorted) {
             if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException("port " + p + " outside 1..65535");
+                throw new IllegalArgumentException(what + ": port " + p + " outside 1..65535");
             }
         }
-        if (ports.size() > MAX_PORTS) {
-            throw new IllegalArgumentException(AddressText.of(address) + "/" + prefixLength + " names " + ports.size()
-                    + " ports; an allow entry holds at most " + MAX_PORTS + " (split it over prefixes or allow any port)");
+        if (sorted.size() > MAX_PORTS) {
+            throw new IllegalArgumentException(what + " names " + sorted.size() + " ports; an allow entry holds at most "
+                    + MAX_PORTS + " (split it over prefixes or allow any port)");
         }
         if ((protoBits & ~(TCP | UDP)) != 0) {
-            throw new IllegalArgumentException("protoBits " + protoBits + ": only TCP (1) and UDP (2) exist, 0 = any");
+            throw new IllegalArgumentException(what + ": protoBits " + protoBits + ", only TCP (1) and UDP (2) exist, 0 = any");
         }
+        return sorted;
     }
 
     /** A copy: the record keeps its own. */
@@ -64,7 +71,7 @@ public record AllowRule(int policy, byte[] address, int prefixLength, Set<Intege
 
     @Override
     public int hashCode() {
-        return ((policy * 31 + Arrays.hashCode(address)) * 31 + prefixLength) * 31 + ports.hashCode() * 31 + protoBits;
+        return Objects.hash(policy, Arrays.hashCode(address), prefixLength, ports, protoBits);
     }
 
     @Override

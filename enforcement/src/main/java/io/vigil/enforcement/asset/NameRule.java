@@ -1,8 +1,7 @@
 package io.vigil.enforcement.asset;
 
-import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A name-based allow rule: a tainted process of {@code policy} may reach the addresses of names
@@ -10,8 +9,7 @@ import java.util.TreeSet;
  */
 public record NameRule(int policy, NameMatcher names, Set<Integer> ports, int protoBits) {
     public NameRule {
-        // An AllowRule checks the same bounds; the address is a placeholder.
-        new AllowRule(policy, new byte[4], 0, ports, protoBits);
-        ports = Collections.unmodifiableSet(new TreeSet<>(ports));
+        Objects.requireNonNull(names, "names");
+        ports = AllowRule.checked(policy, ports, protoBits, "name rule of policy " + policy);
     }
 }

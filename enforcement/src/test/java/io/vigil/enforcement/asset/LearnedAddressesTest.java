@@ -175,6 +175,14 @@ class LearnedAddressesTest {
         learned(new NameRule(7, "a.test"::equals, range(1, 10), 0), new NameRule(7, "b.test"::equals, Set.of(), 0));
     }
 
+    @Test
+    void nameRuleRefusesWhatTheMapCannotHold() {
+        assertThrows(IllegalArgumentException.class, () -> new NameRule(64, n -> true, Set.of(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new NameRule(0, n -> true, Set.of(0), 0));
+        assertThrows(IllegalArgumentException.class, () -> new NameRule(0, n -> true, Set.of(), 8));
+        assertThrows(IllegalArgumentException.class, () -> new NameRule(0, n -> true, range(1, 17), 0));
+    }
+
     // -- helpers ----------------------------------------------------------------------------------
 
     private LearnedAddresses learned(NameRule... rules) {
