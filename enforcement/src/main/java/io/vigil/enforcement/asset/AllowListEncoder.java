@@ -1,5 +1,6 @@
 package io.vigil.enforcement.asset;
 
+import io.vigil.bpf.wire.AssetAbi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -13,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Allow rules → the entries of asset_allow4 / asset_allow6 (asset_abi.h). Pure.
+ * Allow rules → the entries of asset_allow4 / asset_allow6 (asset_abi.h; offsets from AssetAbi). Pure.
  *
  * <pre>
  * key4   := prefixlen:u32le  policy:u32be  addr:4      prefixlen = 32 + CIDR bits (the policy is
@@ -28,8 +29,6 @@ import java.util.TreeMap;
  * policy, address, prefix length.
  */
 public final class AllowListEncoder {
-    static final int PORTS_VALUE_BYTES = 40;
-
     private AllowListEncoder() {}
 
     /** One map entry in the C layout. */
@@ -99,19 +98,22 @@ public final class AllowListEncoder {
         if (ports.size() > AllowRule.MAX_PORTS) {
             throw new IllegalArgumentException(ports.size() + " ports; an entry holds at most " + AllowRule.MAX_PORTS);
         }
-        ByteBuffer b = ByteBuffer.allocate(PORTS_VALUE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(AssetAbi.Ports.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(AssetAbi.Ports.PORT);
         ports.stream().sorted().forEach(p -> b.putShort((short) (int) p));
-        b.put(32, (byte) ports.size());
-        b.put(33, (byte) protoBits);
+        b.put(AssetAbi.Ports.COUNT, (byte) ports.size());
+        b.put(AssetAbi.Ports.PROTO, (byte) protoBits);
         return b.array();
     }
 
     static byte[] key(Prefix p) {
         byte[] addr = p.address();
-        ByteBuffer b = ByteBuffer.allocate(8 + addr.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(32 + p.length());
-        b.order(ByteOrder.BIG_ENDIAN).putInt(p.policy());
-        b.put(addr);
+        boolean v4 = addr.length == 4;
+        ByteBuffer b = ByteBuffer.allocate(v4 ? AssetAbi.Allow4Key.SIZEOF : AssetAbi.Allow6Key.SIZEOF);
+        // Allow4Key and Allow6Key share the offsets of prefixlen, policy and addr.
+        b.order(ByteOrder.LITTLE_ENDIAN).putInt(AssetAbi.Allow4Key.PREFIXLEN, 32 + p.length());
+        b.order(ByteOrder.BIG_ENDIAN).putInt(AssetAbi.Allow4Key.POLICY, p.policy());
+        b.put(AssetAbi.Allow4Key.ADDR, addr);
         return b.array();
     }
 

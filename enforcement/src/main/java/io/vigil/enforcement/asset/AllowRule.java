@@ -1,5 +1,6 @@
 package io.vigil.enforcement.asset;
 
+import io.vigil.bpf.wire.AssetAbi;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Objects;
@@ -15,14 +16,14 @@ import java.util.TreeSet;
  *     clears them
  */
 public record AllowRule(int policy, byte[] address, int prefixLength, Set<Integer> ports, int protoBits) {
-    /** VIGIL_ASSET_PROTO_TCP in asset_abi.h. */
-    public static final int TCP = 0x1;
-    /** VIGIL_ASSET_PROTO_UDP in asset_abi.h. */
-    public static final int UDP = 0x2;
-    /** VIGIL_ASSET_MAX_POLICIES in asset_abi.h: a policy index is below it. */
-    public static final int MAX_POLICIES = 64;
-    /** VIGIL_ASSET_MAX_PORTS in asset_abi.h: ports one map entry can hold. */
-    public static final int MAX_PORTS = 16;
+    /** VIGIL_ASSET_PROTO_TCP. */
+    public static final int TCP = AssetAbi.PROTO_TCP;
+    /** VIGIL_ASSET_PROTO_UDP. */
+    public static final int UDP = AssetAbi.PROTO_UDP;
+    /** VIGIL_ASSET_MAX_POLICIES: a policy index is below it. */
+    public static final int MAX_POLICIES = AssetAbi.MAX_POLICIES;
+    /** VIGIL_ASSET_MAX_PORTS: ports one map entry can hold. */
+    public static final int MAX_PORTS = AssetAbi.MAX_PORTS;
 
     public AllowRule {
         if (address == null || (address.length != 4 && address.length != 16)) {
