@@ -1,5 +1,8 @@
 package io.vigil.agent;
 
+import io.vigil.agent.asset.LazyAssetGuard;
+import io.vigil.agent.time.BootClock;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,6 +59,7 @@ public final class Agent implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
     private boolean closed;
+    private LazyAssetGuard assets;
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
                   ProcessModel processes, HookRegistry hooks, Optional<PolicyManager> policies,
@@ -123,7 +127,11 @@ public final class Agent implements AutoCloseable {
                 return false;
             };
             Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records)));
+            LazyAssetGuard assets = new LazyAssetGuard(sensors.sharedMaps(), records, BootClock::bootNanosNow,
+                    processes::assetGuard);
+            policies.ifPresent(pm -> pm.assetPolicies(assets));
             agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks, agentActions, raw, stats);
+            agent.assets = assets;
             agent.startThreads();
             return agent;
         } catch (RuntimeException e) {
@@ -210,6 +218,9 @@ public final class Agent implements AutoCloseable {
         agentActions.putStats(s.putObject("agent_actions"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
         policies.ifPresent(pm -> s.set("policies", PolicyControl.list(pm)));
+        if (assets != null) {
+            assets.guard().ifPresent(g -> s.set("asset_guard", g.status()));
+        }
         return s;
     }
 
@@ -221,6 +232,9 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         policies.ifPresent(PolicyManager::close); // their hooks write to the ring buffer drained below
+        if (assets != null) {
+            assets.close();
+        }
         reader.stop();
         join(threads.get(2));
         processor.stop();

@@ -42,6 +42,9 @@ final class ProcessModel {
 
     private final Enricher enricher;
     private final List<Event> startupEvents;
+    /** Set once the model-theft guard runs: its records become process_asset events, its DNS answers go to it. */
+    private volatile io.vigil.agent.asset.AssetGuard assetGuard;
+    private volatile io.vigil.agent.asset.AssetEventFactory assetEvents;
 
     private ProcessModel(Enricher enricher, List<Event> startupEvents) {
         this.enricher = enricher;
@@ -100,7 +103,19 @@ final class ProcessModel {
         return new MsgHandler() {
             @Override
             public void handle(Msg msg, Consumer<Event> out) {
-                enricher.onMsg(msg, out);
+                if (msg instanceof io.vigil.bpf.wire.AssetMsg a) {
+                    io.vigil.agent.asset.AssetEventFactory f = assetEvents;
+                    if (f != null) {
+                        f.onRecord(a, enricher, out);
+                    }
+                } else if (msg instanceof io.vigil.bpf.wire.DnsMsg d) {
+                    io.vigil.agent.asset.AssetGuard g = assetGuard;
+                    if (g != null) {
+                        g.onDns(d.packet());
+                    }
+                } else {
+                    enricher.onMsg(msg, out);
+                }
             }
 
             @Override
@@ -108,6 +123,11 @@ final class ProcessModel {
                 enricher.tick(nowNanos, out);
             }
         };
+    }
+
+    void assetGuard(io.vigil.agent.asset.AssetGuard g) {
+        assetEvents = new io.vigil.agent.asset.AssetEventFactory(g);
+        assetGuard = g;
     }
 
     CacheStats stats() {

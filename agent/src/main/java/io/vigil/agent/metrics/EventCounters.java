@@ -24,6 +24,8 @@ public final class EventCounters implements EventSink {
         if (event.body() instanceof PolicyEvent p) {
             byPolicyAction.computeIfAbsent(new PolicyAction(p.policyName(), p.action().name()), k -> new LongAdder())
                     .increment();
+        } else if (event.body() instanceof io.vigil.api.ProcessAsset a) {
+            byPolicyAction.computeIfAbsent(new PolicyAction(a.policyName(), a.event()), k -> new LongAdder()).increment();
         }
     }
 

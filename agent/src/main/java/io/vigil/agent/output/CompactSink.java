@@ -42,6 +42,20 @@ public final class CompactSink implements EventSink {
             b.append(' ').append(x.signal() != null && !x.signal().isEmpty() ? x.signal() : Long.toString(x.status()));
         } else if (event.body() instanceof PolicyEvent p) {
             PolicyLine.append(b, p);
+        } else if (event.body() instanceof io.vigil.api.ProcessAsset a) {
+            b.append(a.enforced() ? "🛑 asset   " : "🔐 asset   ");
+            process(b, a.process());
+            b.append(' ').append(a.event());
+            if (a.asset() != null && !a.asset().path().isEmpty()) {
+                b.append(' ').append(a.asset().path());
+            }
+            if (a.destination() != null) {
+                b.append(" -> ").append(a.destination().address()).append(':').append(a.destination().port());
+            }
+            if (a.budget() != 0) {
+                b.append(" budget ").append(a.budget());
+            }
+            b.append(" (").append(a.policyName()).append(')');
         } else {
             b.append("❓ ").append(event.body().getClass().getSimpleName());
         }

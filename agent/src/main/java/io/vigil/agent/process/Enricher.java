@@ -127,6 +127,15 @@ public final class Enricher {
         return ids;
     }
 
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** Wall time of a boot-clock timestamp, as the events carry it. */
+    public java.time.Instant timeOf(long ktime) {
+        return wall.toInstant(ktime);
+    }
+
     /** One record in, zero or more events out. */
     public void onMsg(Msg msg, Consumer<Event> out) {
         if (msg instanceof ExecMsg) {

@@ -82,6 +82,13 @@ public final class PolicyManager {
         this.trust = trust;
     }
 
+    private AssetPolicySink assets = AssetPolicySink.NONE;
+
+    /** Where the AssetProtectionPolicies of the files go; without one they are refused. */
+    public synchronized void assetPolicies(AssetPolicySink sink) {
+        this.assets = sink;
+    }
+
     /**
      * Applies a file's current content: its policies are added or replaced, and the policies it no
      * longer has are removed. A file that does not parse or whose policies do not all install
@@ -122,6 +129,12 @@ public final class PolicyManager {
                         + e.getMessage()));
             }
         }
+        try {
+            assets.applyFile(file, r.assetPolicies());
+        } catch (PolicyInstallException | RuntimeException e) {
+            fresh.values().forEach(f -> installer.uninstall(f.installed()));
+            return reject(file, origin, List.of(file + ":1:1: " + e.getMessage()));
+        }
         Set<String> gone = new LinkedHashSet<>(fileNames.getOrDefault(file, Set.of()));
         gone.removeAll(fresh.keySet());
         for (Map.Entry<String, Running> e : fresh.entrySet()) {
@@ -160,6 +173,7 @@ public final class PolicyManager {
     /** The file is gone: its policies stop. */
     public synchronized void removeFile(Path file) {
         fileErrors.remove(file);
+        assets.removeFile(file);
         Set<String> names = fileNames.remove(file);
         if (names != null) {
             names.forEach(this::remove);
