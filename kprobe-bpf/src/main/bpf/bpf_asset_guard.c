@@ -135,6 +135,17 @@ int asset_exit(void *ctx)
 
 /* ---- events ---- */
 
+/* Decisions and DNS answers are rare and someone waits on them (a connect right after a lookup
+ * needs the learned address): wake the agent now rather than at the next batch boundary. */
+static __always_inline void submit_now(void *data, __u64 size)
+{
+	if (bpf_ringbuf_output(&events, data, size, BPF_RB_FORCE_WAKEUP)) {
+		stat_inc(VIGIL_STAT_RINGBUF_FULL);
+		return;
+	}
+	stat_inc(VIGIL_STAT_EVENTS_SENT);
+}
+
 static __always_inline void asset_event(__u32 tgid, struct asset_taint *t, __u16 kind, __u32 action,
 					__u8 family, __u8 protocol, __u16 port, const __u32 *addr, __u64 bytes,
 					__u64 budget)
@@ -160,7 +171,7 @@ static __always_inline void asset_event(__u32 tgid, struct asset_taint *t, __u16
 	m.budget = budget;
 	m.asset_dev = t->asset_dev;
 	m.asset_ino = t->asset_ino;
-	submit_event(&m, sizeof(m));
+	submit_now(&m, sizeof(m));
 }
 
 /* ---- allow list ---- */
@@ -446,6 +457,6 @@ int asset_dns(struct __sk_buff *skb)
 	b->hdr.common.ktime = bpf_ktime_get_boot_ns();
 	b->hdr.len = len;
 	b->hdr.pad = 0;
-	submit_event(b, sizeof(b->hdr) + len);
+	submit_now(b, sizeof(b->hdr) + len);
 	return 1;
 }

@@ -117,6 +117,7 @@ class AssetDatapathKernelTest {
         Client tainted = Client.start(peer.peerAddr(), ALLOWED, UPLOAD, false);
         datapath.taint(tainted.pid, taintOf(tainted.pid));
         assertEquals("stalled", tainted.go().split(" ")[0]);
+        assertTrue(tainted.process.waitFor(10, TimeUnit.SECONDS));
         Taint after = datapath.taint(tainted.pid);
         long received = serverBytes(ALLOWED);
         assertTrue(after.exited(), "the client exited after the stall: " + after);
@@ -163,8 +164,13 @@ class AssetDatapathKernelTest {
         c.close();
         assertTrue(c.process.waitFor(10, TimeUnit.SECONDS));
         int childPid = Integer.parseInt(child.substring(6));
+        // the exit tracepoint may run after the parent reaped the child: give it a moment
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!(datapath.taint(c.pid).exited() && datapath.taint(childPid).exited()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertTrue(datapath.taint(c.pid).exited(), "the exit of the tainted process was not recorded");
-        assertTrue(datapath.taint(childPid).exited(), "the exit of the child was not recorded");
+        assertTrue(datapath.taint(childPid).exited(), "the exit of the child was not recorded: " + datapath.taint(childPid));
         Client reused = Client.start(peer.peerAddr(), OTHER, 10, false);
         Taint stale = datapath.taint(childPid);
         datapath.taint(reused.pid, stale); // as if the pid had been reused: an exited taint restricts nothing

@@ -53,6 +53,11 @@ public final class NetnsPeer implements AutoCloseable {
         return "fd00:251:" + subnet + "::2";
     }
 
+    /** One more IPv4 address on the peer's end (a second "host" behind it). */
+    public void addPeerAddress(String addr) throws Exception {
+        sh("ip -n " + name + " addr add " + addr + "/24 dev vgp" + subnet);
+    }
+
     /** Starts a command inside the namespace. */
     public Process start(String... cmd) throws IOException {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
