@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * fanotify decision would): an exfil server in a network namespace, python clients on the host.
  */
 @Tag("kernel")
+@Tag("vm-enforce")   // in the VM on one kernel and backend only: the guard has one backend
 class AssetDatapathKernelTest {
     static final int POLICY = 1;
     static final int ALLOWED = 7301;

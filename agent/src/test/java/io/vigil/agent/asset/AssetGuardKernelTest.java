@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clients on the host (python is the policy's reader; cat is not).
  */
 @Tag("kernel")
+@Tag("vm-enforce")   // in the VM on one kernel and backend only: the guard has one backend
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AssetGuardKernelTest {
     static final int ALLOWED = 7401;
