@@ -4,6 +4,7 @@ import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -38,5 +39,12 @@ public final class TestEvents {
         return new Event("node", T, new ProcessKprobe(proc(pid, binary, "/etc/shadow"), proc(1, "/sbin/init", ""),
                 "__x64_sys_read", List.of(KprobeArgument.of(new ArgValue.StringArg("/etc/shadow"))), null,
                 KprobeAction.POST, policy, KprobeAction.UNKNOWN, "", List.of()));
+    }
+
+    /** A model-theft guard decision about {@code pid}: CONNECT_DENIED to 10.251.61.2:7302 after reading a model. */
+    public static Event asset(long pid, String binary, String args, long ppid, String parentBinary, String policy) {
+        return new Event("node", T, new ProcessAsset(proc(pid, binary, args), proc(ppid, parentBinary, "--token=s3cret"),
+                policy, "CONNECT_DENIED", "DENY", new ProcessAsset.Asset("/models/llama.safetensors", 2051, 131),
+                new ProcessAsset.Destination("10.251.61.2", 7302, "TCP", List.of()), 4096, 0));
     }
 }

@@ -8,6 +8,7 @@ import io.vigil.api.EventBody;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.PolicyEvent;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -17,6 +18,7 @@ import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.api.json.Rfc3339;
+import io.vigil.exporters.filter.Processes;
 import io.vigil.exporters.remote.Record;
 import io.vigil.exporters.remote.RecordEncoder;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +32,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -105,6 +108,10 @@ public final class EcsEncoder implements RecordEncoder {
                 g.writeStringField("name", p.policyName());
                 g.writeEndObject();
             }
+        } else if (body instanceof ProcessAsset a && !a.policyName().isEmpty()) {
+            g.writeObjectFieldStart("rule");
+            g.writeStringField("name", a.policyName());
+            g.writeEndObject();
         }
         if (!e.nodeName().isEmpty()) {
             g.writeObjectFieldStart("host");
@@ -115,6 +122,8 @@ public final class EcsEncoder implements RecordEncoder {
         if (body instanceof PolicyEvent p) {
             writeFile(g, p.args());
             writeNetwork(g, p.args());
+        } else if (body instanceof ProcessAsset a) {
+            writeAsset(g, a);
         }
         g.writeFieldName("vigil");
         g.writeRawValue(original);
@@ -124,6 +133,10 @@ public final class EcsEncoder implements RecordEncoder {
     // ---- event.*
 
     private static void writeEvent(JsonGenerator g, EventBody body) throws IOException {
+        if (body instanceof ProcessAsset a) {
+            writeAssetEvent(g, a);
+            return;
+        }
         boolean alert = isEnforcement(body);
         List<String> categories = new ArrayList<>(2);
         List<String> types = new ArrayList<>(2);
@@ -158,6 +171,11 @@ public final class EcsEncoder implements RecordEncoder {
                 types.add("denied");
             }
         }
+        eventObject(g, body, alert, categories, types, action, outcome);
+    }
+
+    private static void eventObject(JsonGenerator g, EventBody body, boolean alert, List<String> categories,
+                                    List<String> types, String action, String outcome) throws IOException {
         g.writeObjectFieldStart("event");
         g.writeStringField("kind", alert ? "alert" : "event");
         strings(g, "category", categories);
@@ -169,8 +187,37 @@ public final class EcsEncoder implements RecordEncoder {
         g.writeEndObject();
     }
 
-    /** True when a policy hook enforced (at entry or, for kprobes, at return). */
+    /**
+     * A model-theft guard decision. TAINT (a process read a protected asset) is an observation:
+     * kind event, file/access, success. Every other decision is a policy violation, so an alert
+     * in intrusion_detection: type denied and outcome failure when it was stopped
+     * ({@link ProcessAsset#enforced()}), type allowed and outcome success when the policy only
+     * monitors (the open or the egress went through: the alert a SIEM most needs to see).
+     * OPEN_* are file/access, the egress decisions network/connection.
+     */
+    private static void writeAssetEvent(JsonGenerator g, ProcessAsset a) throws IOException {
+        boolean taint = a.event().equals("TAINT");
+        boolean file = taint || a.event().startsWith("OPEN_");
+        List<String> categories = new ArrayList<>(2);
+        List<String> types = new ArrayList<>(2);
+        categories.add(file ? "file" : "network");
+        types.add(file ? "access" : "connection");
+        if (!taint) {
+            categories.add("intrusion_detection");
+            types.add(a.enforced() ? "denied" : "allowed");
+        }
+        eventObject(g, a, !taint, categories, types, a.event().toLowerCase(Locale.ROOT),
+                a.enforced() ? "failure" : "success");
+    }
+
+    /**
+     * True when a policy hook enforced (at entry or, for kprobes, at return), or the model-theft
+     * guard stopped something.
+     */
     static boolean isEnforcement(EventBody body) {
+        if (body instanceof ProcessAsset a) {
+            return a.enforced();
+        }
         if (body instanceof ProcessKprobe k) {
             return ENFORCEMENT.contains(k.action()) || ENFORCEMENT.contains(k.returnAction());
         }
@@ -215,9 +262,7 @@ public final class EcsEncoder implements RecordEncoder {
 
     private static void writeProcess(JsonGenerator g, EventBody body) throws IOException {
         ProcessInfo process = body.process();
-        ProcessInfo parent = body instanceof ProcessExec x ? x.parent()
-                : body instanceof ProcessExit x ? x.parent()
-                : ((PolicyEvent) body).parent();
+        ProcessInfo parent = Processes.parent(body);
         g.writeObjectFieldStart("process");
         processFields(g, process);
         if (body instanceof ProcessExit x) {
@@ -339,6 +384,65 @@ public final class EcsEncoder implements RecordEncoder {
         } else if (v instanceof ArgValue.SockaddrArg s) {
             endpoint(g, "destination", s.addr(), s.port());
             network(g, "", s.family());
+        }
+    }
+
+    /**
+     * The asset as file.path/inode/device (ECS keeps inode and device as keywords, so they are
+     * written as decimal strings), the destination as destination.ip/port/domain (the first DNS
+     * name; all of them in related.hosts), the bytes the process had sent as source.bytes (the
+     * process is the source; ECS network.bytes would be both directions, which the guard does not
+     * count), network.transport (TCP -> tcp; a protocol number goes to network.iana_number) and
+     * network.type from the address.
+     */
+    private static void writeAsset(JsonGenerator g, ProcessAsset a) throws IOException {
+        ProcessAsset.Asset f = a.asset();
+        if (f != null) {
+            g.writeObjectFieldStart("file");
+            string(g, "path", f.path());
+            if (!f.path().isEmpty()) {
+                g.writeStringField("name", basename(f.path()));
+            }
+            g.writeStringField("inode", Long.toUnsignedString(f.inode()));
+            g.writeStringField("device", Long.toUnsignedString(f.dev()));
+            g.writeEndObject();
+        }
+        if (a.bytesSent() > 0) {
+            g.writeObjectFieldStart("source");
+            g.writeNumberField("bytes", a.bytesSent());
+            g.writeEndObject();
+        }
+        ProcessAsset.Destination d = a.destination();
+        if (d == null) {
+            return;
+        }
+        String address = d.address() == null ? "" : d.address();
+        g.writeObjectFieldStart("destination");
+        string(g, "ip", address);
+        if (d.port() != 0) {
+            g.writeNumberField("port", d.port());
+        }
+        if (!d.names().isEmpty()) {
+            g.writeStringField("domain", d.names().get(0));
+        }
+        g.writeEndObject();
+        String protocol = d.protocol() == null ? "" : d.protocol();
+        boolean number = !protocol.isEmpty() && protocol.chars().allMatch(Character::isDigit);
+        String type = address.isEmpty() ? "" : address.indexOf(':') >= 0 ? "ipv6" : "ipv4";
+        if (!protocol.isEmpty() || !type.isEmpty()) {
+            g.writeObjectFieldStart("network");
+            if (number) {
+                g.writeStringField("iana_number", protocol);
+            } else {
+                string(g, "transport", protocol.toLowerCase(Locale.ROOT));
+            }
+            string(g, "type", type);
+            g.writeEndObject();
+        }
+        if (!d.names().isEmpty()) {
+            g.writeObjectFieldStart("related");
+            strings(g, "hosts", d.names());
+            g.writeEndObject();
         }
     }
 

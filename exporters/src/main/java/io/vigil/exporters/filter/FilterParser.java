@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.api.Event;
 import io.vigil.api.PolicyEvent;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,8 +32,8 @@ import java.util.regex.PatternSyntaxException;
  *       parent.binary, process.arguments, parent.arguments (Go's {@code MatchString}: a match
  *       anywhere, anchor with ^ and $; no parent means no match);
  *   <li>{@code pid}: process.pid in the list; {@code pid_set}: the pids and their descendants;
- *   <li>{@code policy_names}: the policy of a process_kprobe/tracepoint/lsm event (other events
- *       never match);
+ *   <li>{@code policy_names}: the policy of a process_kprobe/tracepoint/lsm/uprobe event, or the
+ *       AssetProtectionPolicy of a process_asset event (exec and exit never match);
  *   <li>{@code namespace}: Kubernetes namespaces; Vigil has no pod information, so every event is
  *       in the host namespace {@code ""} and only {@code ""} matches.
  * </ul>
@@ -128,7 +129,7 @@ public final class FilterParser {
                 }
                 case "policy_names" -> {
                     Set<String> names = Set.copyOf(strings(source, line, key, v));
-                    checks.add(e -> e.body() instanceof PolicyEvent p && names.contains(p.policyName()));
+                    checks.add(e -> { String n = policyName(e); return n != null && names.contains(n); });
                 }
                 case "namespace" -> {
                     boolean host = strings(source, line, key, v).contains("");
@@ -145,6 +146,17 @@ public final class FilterParser {
             }
         }
         return new FilterLine(checks, pidSets);
+    }
+
+    /** The policy behind the event, or null for exec and exit (which no policy_names line matches). */
+    private static String policyName(Event e) {
+        if (e.body() instanceof PolicyEvent p) {
+            return p.policyName();
+        }
+        if (e.body() instanceof ProcessAsset a) {
+            return a.policyName();
+        }
+        return null;
     }
 
     private static ProcessInfo parent(Event e) {

@@ -2,6 +2,7 @@ package io.vigil.exporters.filter;
 
 import io.vigil.api.EventBody;
 import io.vigil.api.PolicyEvent;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -22,6 +23,9 @@ public final class Processes {
         }
         if (b instanceof ProcessExit x) {
             return x.parent();
+        }
+        if (b instanceof ProcessAsset a) {
+            return a.parent();
         }
         return ((PolicyEvent) b).parent();
     }
@@ -58,6 +62,10 @@ public final class Processes {
         }
         if (b instanceof ProcessLsm l) {
             return new ProcessLsm(p2, q2, l.functionName(), l.policyName(), l.message(), l.args(), l.action(), l.tags());
+        }
+        if (b instanceof ProcessAsset a) {
+            return new ProcessAsset(p2, q2, a.policyName(), a.event(), a.action(), a.asset(), a.destination(),
+                    a.bytesSent(), a.budget());
         }
         throw new IllegalArgumentException("unknown event body " + b.getClass().getName());
     }

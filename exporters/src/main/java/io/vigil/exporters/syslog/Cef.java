@@ -5,6 +5,7 @@ import io.vigil.api.Event;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.PolicyEvent;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -12,6 +13,8 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.exporters.filter.Processes;
+import java.util.Map;
 
 /**
  * An event in ArcSight's Common Event Format:
@@ -30,8 +33,28 @@ import io.vigil.api.ProcessUprobe;
  *  cs5 function_name (kprobe, lsm; tracepoint: subsys/event; uprobe: path:symbol)
  *  cs6 cwd       cn1 parent_pid     cn2 exit_status     reason  exit signal     msg  policy message
  * </pre>
+ * A process_asset event (the model-theft guard) has the event class id
+ * {@code process_asset:<EVENT>} (e.g. {@code process_asset:CONNECT_DENIED}, one signature per
+ * decision), a Name from {@link #ASSET_NAMES}, and:
+ * <pre>
+ *  act  event (CONNECT_DENIED ...)     filePath  asset.path    fname  its basename   fileId  asset.inode
+ *  dst  destination.address            dpt  destination.port   proto  destination.protocol
+ *  dhost  first destination name       out  bytes_sent         cs1 policy_name
+ *  cs5 policy_action (MONITOR, DENY, KILL)   cn2 file_device (asset.dev)   cn3 budget
+ * </pre>
  */
 public final class Cef {
+    /** The Name of each process_asset event (after {@code <policy>: }); an unknown event is named as is. */
+    static final Map<String, String> ASSET_NAMES = Map.of(
+            "TAINT", "Protected asset read",
+            "OPEN_DENIED", "Protected asset open denied",
+            "OPEN_MONITORED", "Protected asset open monitored",
+            "CONNECT_DENIED", "Tainted process connect denied",
+            "SEND_DENIED", "Tainted process send denied",
+            "EGRESS_MONITORED", "Tainted process egress monitored",
+            "BUDGET_EXCEEDED", "Tainted process egress budget exceeded",
+            "KILLED", "Tainted process killed");
+
     private final String version;
 
     public Cef(String productVersion) {
@@ -41,7 +64,7 @@ public final class Cef {
     /** The CEF line for {@code e}, whose record id is {@code id}. */
     public String format(Event e, String id) {
         StringBuilder b = new StringBuilder(512);
-        String type = e.body().jsonKey();
+        String type = e.body() instanceof ProcessAsset a ? ProcessAsset.JSON_KEY + ":" + a.event() : e.body().jsonKey();
         b.append("CEF:0|Vigil|vigil|");
         header(b, version).append('|');
         header(b, type).append('|');
@@ -61,11 +84,15 @@ public final class Cef {
         if (p.uid() != ProcessInfo.ABSENT) {
             x.add("suid", Long.toString(p.uid()));
         }
-        ProcessInfo parent = parent(e);
+        ProcessInfo parent = Processes.parent(e.body());
         if (e.body() instanceof PolicyEvent pe) {
             x.add("act", pe.action() == KprobeAction.UNKNOWN ? "" : pe.action().protoName());
             x.add("filePath", firstPath(pe));
             x.add("cs1Label", "policy_name").add("cs1", pe.policyName());
+        }
+        ProcessAsset asset = e.body() instanceof ProcessAsset a ? a : null;
+        if (asset != null) {
+            assetFields(x, asset);
         }
         x.add("cs2Label", "arguments").add("cs2", p.arguments());
         x.add("cs3Label", "exec_id").add("cs3", p.execId());
@@ -76,9 +103,18 @@ public final class Cef {
         if (!hook.isEmpty()) {
             x.add("cs5Label", "function_name").add("cs5", hook);
         }
+        if (asset != null) {
+            x.add("cs5Label", "policy_action").add("cs5", asset.action());
+        }
         x.add("cs6Label", "cwd").add("cs6", p.cwd());
         if (parent != null && parent.pid() != ProcessInfo.ABSENT) {
             x.add("cn1Label", "parent_pid").add("cn1", Long.toString(parent.pid()));
+        }
+        if (asset != null && asset.asset() != null) {
+            x.add("cn2Label", "file_device").add("cn2", Long.toUnsignedString(asset.asset().dev()));
+        }
+        if (asset != null && asset.budget() > 0) {
+            x.add("cn3Label", "budget").add("cn3", Long.toString(asset.budget()));
         }
         if (e.body() instanceof ProcessExit exit) {
             x.add("cn2Label", "exit_status").add("cn2", Long.toString(exit.status()));
@@ -90,7 +126,10 @@ public final class Cef {
         return b.toString();
     }
 
-    /** The header's Name: "Process exec", "Process exit", or "policy: hook" for a policy event. */
+    /**
+     * The header's Name: "Process exec", "Process exit", "policy: hook" for a policy event,
+     * "policy: Tainted process connect denied" ({@link #ASSET_NAMES}) for a process_asset event.
+     */
     static String name(Event e) {
         if (e.body() instanceof ProcessExec) {
             return "Process exec";
@@ -98,18 +137,37 @@ public final class Cef {
         if (e.body() instanceof ProcessExit) {
             return "Process exit";
         }
+        if (e.body() instanceof ProcessAsset a) {
+            String what = ASSET_NAMES.getOrDefault(a.event(), a.event());
+            return a.policyName().isEmpty() ? what : a.policyName() + ": " + what;
+        }
         PolicyEvent p = (PolicyEvent) e.body();
         return p.policyName().isEmpty() ? hook(e) : p.policyName() + ": " + hook(e);
     }
 
-    private static ProcessInfo parent(Event e) {
-        if (e.body() instanceof ProcessExec x) {
-            return x.parent();
+    /** act, the asset as filePath/fname/fileId, the destination as dst/dpt/proto/dhost, out, cs1. */
+    private static void assetFields(Ext x, ProcessAsset a) {
+        x.add("act", a.event());
+        ProcessAsset.Asset f = a.asset();
+        if (f != null) {
+            x.add("filePath", f.path());
+            int slash = f.path().lastIndexOf('/');
+            x.add("fname", f.path().substring(slash + 1));
+            x.add("fileId", Long.toUnsignedString(f.inode()));
         }
-        if (e.body() instanceof ProcessExit x) {
-            return x.parent();
+        ProcessAsset.Destination d = a.destination();
+        if (d != null) {
+            x.add("dst", d.address());
+            if (d.port() != 0) {
+                x.add("dpt", Integer.toString(d.port()));
+            }
+            x.add("proto", d.protocol());
+            x.add("dhost", d.names().isEmpty() ? "" : d.names().get(0));
         }
-        return ((PolicyEvent) e.body()).parent();
+        if (a.bytesSent() > 0) {
+            x.add("out", Long.toString(a.bytesSent()));
+        }
+        x.add("cs1Label", "policy_name").add("cs1", a.policyName());
     }
 
     private static String hook(Event e) {

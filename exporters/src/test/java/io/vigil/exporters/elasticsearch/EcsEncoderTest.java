@@ -10,6 +10,7 @@ import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessExit;
 import io.vigil.api.ProcessInfo;
@@ -94,6 +95,23 @@ class EcsEncoderTest {
                 "ssl-watch", "", List.of(), KprobeAction.UNKNOWN, List.of()));
     }
 
+    static Event assetConnectDenied() {
+        return new Event("node-a", TIME, new ProcessAsset(vi(), sh(), "protect-llama", "CONNECT_DENIED", "DENY",
+                new ProcessAsset.Asset("/models/llama.safetensors", 2051, 131),
+                new ProcessAsset.Destination("10.251.61.2", 7302, "TCP", List.of("exfil.example.net")), 4096, 0));
+    }
+
+    static Event assetTaint() {
+        return new Event("node-a", TIME, new ProcessAsset(vi(), sh(), "protect-llama", "TAINT", "DENY",
+                new ProcessAsset.Asset("/models/llama.safetensors", 2051, 131), null, 0, 0));
+    }
+
+    static ProcessAsset asset(String event, String action) {
+        return new ProcessAsset(vi(), null, "p", event, action, new ProcessAsset.Asset("/m/w.gguf", 1, 2),
+                event.equals("TAINT") || event.startsWith("OPEN_") ? null
+                        : new ProcessAsset.Destination("10.0.0.9", 443, "TCP", List.of()), 10, 0);
+    }
+
     @Test
     void processExec() throws IOException {
         assertGolden("process_exec.json", exec());
@@ -127,6 +145,93 @@ class EcsEncoderTest {
     @Test
     void uprobeWithoutArgs() throws IOException {
         assertGolden("process_uprobe.json", uprobe());
+    }
+
+    @Test
+    void assetConnectDeniedIsANetworkAlertWithFileAndDestination() throws IOException {
+        assertGolden("process_asset_connect_denied.json", assetConnectDenied());
+    }
+
+    @Test
+    void assetTaintIsAFileAccessEvent() throws IOException {
+        assertGolden("process_asset_taint.json", assetTaint());
+    }
+
+    /** Every decision: kind, category, type, outcome (the table in exporters/README.md). */
+    @Test
+    void assetDecisionsAreCategorised() throws IOException {
+        String[][] rows = {
+            // event, action, kind, categories, types, outcome
+            {"TAINT", "DENY", "event", "[\"file\"]", "[\"access\"]", "success"},
+            {"OPEN_DENIED", "DENY", "alert", "[\"file\",\"intrusion_detection\"]", "[\"access\",\"denied\"]", "failure"},
+            {"OPEN_MONITORED", "MONITOR", "alert", "[\"file\",\"intrusion_detection\"]", "[\"access\",\"allowed\"]", "success"},
+            {"CONNECT_DENIED", "DENY", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"denied\"]", "failure"},
+            {"SEND_DENIED", "DENY", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"denied\"]", "failure"},
+            {"EGRESS_MONITORED", "MONITOR", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"allowed\"]", "success"},
+            {"BUDGET_EXCEEDED", "MONITOR", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"allowed\"]", "success"},
+            {"BUDGET_EXCEEDED", "DENY", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"denied\"]", "failure"},
+            {"KILLED", "KILL", "alert", "[\"network\",\"intrusion_detection\"]", "[\"connection\",\"denied\"]", "failure"},
+        };
+        for (String[] r : rows) {
+            JsonNode ev = MAPPER.readTree(encoder.encode(new Event("n", TIME, asset(r[0], r[1]))).payload()).get("event");
+            String what = r[0] + "/" + r[1];
+            assertEquals(r[2], ev.get("kind").asText(), what);
+            assertEquals(r[3], ev.get("category").toString(), what);
+            assertEquals(r[4], ev.get("type").toString(), what);
+            assertEquals(r[5], ev.get("outcome").asText(), what);
+            assertEquals(r[0].toLowerCase(java.util.Locale.ROOT), ev.get("action").asText(), what);
+            assertEquals("vigil.process_asset", ev.get("dataset").asText(), what);
+        }
+    }
+
+    @Test
+    void assetIpv6BudgetNamesAndProtocolNumber() throws IOException {
+        Event over = new Event("n", TIME, new ProcessAsset(vi(), null, "p", "BUDGET_EXCEEDED", "MONITOR", null,
+                new ProcessAsset.Destination("fd00::2", 443, "TCP", List.of("api.example.com", "cdn.example.com")),
+                1048577, 1048576));
+        JsonNode doc = MAPPER.readTree(encoder.encode(over).payload());
+        assertEquals("fd00::2", doc.at("/destination/ip").asText());
+        assertEquals("api.example.com", doc.at("/destination/domain").asText(), "ECS domain is one name: the first");
+        assertEquals("[\"api.example.com\",\"cdn.example.com\"]", doc.at("/related/hosts").toString());
+        assertEquals("ipv6", doc.at("/network/type").asText());
+        assertEquals("tcp", doc.at("/network/transport").asText());
+        assertEquals(1048577, doc.at("/source/bytes").asLong());
+        assertTrue(doc.at("/file").isMissingNode(), "no asset known: no file.*");
+        assertEquals(1048576, doc.at("/vigil/process_asset/budget").asLong(), "the budget stays in vigil.*");
+
+        Event sctp = new Event("n", TIME, new ProcessAsset(vi(), null, "p", "SEND_DENIED", "DENY",
+                new ProcessAsset.Asset("", 7, 8), new ProcessAsset.Destination("10.0.0.9", 0, "132", List.of()), 0, 0));
+        JsonNode d = MAPPER.readTree(encoder.encode(sctp).payload());
+        assertEquals("132", d.at("/network/iana_number").asText(), "a protocol number is network.iana_number");
+        assertTrue(d.at("/network/transport").isMissingNode());
+        assertTrue(d.at("/destination/port").isMissingNode(), "port 0 left out");
+        assertTrue(d.at("/source").isMissingNode(), "nothing sent: no source.bytes");
+        assertEquals("{\"inode\":\"8\",\"device\":\"7\"}", d.get("file").toString(), "path unknown: identity only");
+        assertEquals("p", d.at("/rule/name").asText());
+    }
+
+    @Test
+    void everyAssetFieldWrittenIsMapped() throws IOException {
+        JsonNode mappings;
+        try (InputStream in = EcsEncoder.class.getResourceAsStream("ecs-mappings.json")) {
+            mappings = MAPPER.readTree(in);
+        }
+        for (Event e : List.of(assetConnectDenied(), assetTaint())) {
+            JsonNode doc = MAPPER.readTree(encoder.encode(e).payload());
+            assertMapped(mappings.get("properties"), doc, "");
+        }
+    }
+
+    private static void assertMapped(JsonNode props, JsonNode doc, String path) {
+        for (var it = doc.fields(); it.hasNext(); ) {
+            var f = it.next();
+            String p = path + f.getKey();
+            JsonNode m = props.get(f.getKey());
+            assertTrue(m != null, "not in ecs-mappings.json: " + p);
+            if (f.getValue().isObject() && m.has("properties")) {
+                assertMapped(m.get("properties"), f.getValue(), p + ".");
+            }
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
+import io.vigil.api.ProcessAsset;
 import io.vigil.api.ProcessExec;
 import io.vigil.api.ProcessInfo;
 import io.vigil.api.ProcessKprobe;
@@ -164,6 +165,38 @@ class ElasticsearchRealServerTest {
             assertTrue(e.getMessage().contains("1 of 5"), e.getMessage());
         }
         assertEquals(4, count(ds, null));
+    }
+
+    /** The model-theft guard's decisions are stored and their ECS fields (ip, keyword, long) searchable. */
+    @Test
+    @Order(4)
+    void processAssetDocumentsAreIndexedAndSearchable() throws Exception {
+        String ds = "logs-vigil-asset";
+        ProcessInfo p = ProcessInfo.builder().execId("exec-py").pid(4242).uid(1000).binary("/usr/bin/python3")
+                .arguments("upload.py").startTime(T0).build();
+        ProcessAsset.Asset llama = new ProcessAsset.Asset("/models/llama.safetensors", 2051, 131);
+        EcsEncoder enc = new EcsEncoder();
+        List<Record> records = List.of(
+                enc.encode(new Event("node-it", T0, new ProcessAsset(p, null, "protect-llama", "TAINT", "DENY", llama,
+                        null, 0, 0))),
+                enc.encode(new Event("node-it", T0.plusNanos(1), new ProcessAsset(p, null, "protect-llama",
+                        "CONNECT_DENIED", "DENY", llama, new ProcessAsset.Destination("10.251.61.2", 7302, "TCP",
+                                List.of()), 4096, 0))),
+                enc.encode(new Event("node-it", T0.plusNanos(2), new ProcessAsset(p, null, "protect-llama",
+                        "BUDGET_EXCEEDED", "MONITOR", llama, new ProcessAsset.Destination("fd00::2", 443, "TCP",
+                                List.of("api.example.com")), 1048577, 1048576))));
+        try (ElasticsearchSender s = new ElasticsearchSender(ElasticsearchOptions.of(url).withDataStream(ds))) {
+            s.send(records);
+        }
+        assertEquals(3, count(ds, "rule.name:protect-llama AND file.inode:131 AND file.device:2051"));
+        assertEquals(2, count(ds, "event.kind:alert AND event.category:intrusion_detection"));
+        assertEquals(1, count(ds, "event.kind:event AND event.action:taint AND event.category:file"));
+        JsonNode denied = search(ds, "event.type:denied AND destination.ip:\"10.251.0.0/16\"");
+        assertEquals("connect_denied", denied.at("/_source/event/action").asText());
+        JsonNode over = search(ds, "destination.ip:\"fd00::2\" AND destination.domain:api.example.com"
+                + " AND source.bytes:>1048576 AND network.type:ipv6 AND related.hosts:api.example.com");
+        assertEquals("allowed", over.at("/_source/event/type/1").asText());
+        assertEquals(1048576, over.at("/_source/vigil/process_asset/budget").asLong());
     }
 
     @Test
