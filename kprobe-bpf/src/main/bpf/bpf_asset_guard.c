@@ -245,15 +245,25 @@ static __always_inline int asset_sock_addr(struct bpf_sock_addr *ctx, int v6, in
 		addr[1] = ctx->user_ip6[1];
 		addr[2] = ctx->user_ip6[2];
 		addr[3] = ctx->user_ip6[3];
+		if (!addr[0] && !addr[1] && addr[2] == bpf_htonl(0xffff)) {
+			/* ::ffff:a.b.c.d from a dual-stack socket (Java's default): it is IPv4 traffic */
+			v6 = 0;
+			addr[0] = addr[3];
+			addr[2] = 0;
+			addr[3] = 0;
+		}
 	} else {
 		addr[0] = ctx->user_ip4;
 	}
 	port = bpf_ntohs((__u16)ctx->user_port);
 	protocol = (__u8)ctx->protocol;
 	if (!allowed(policy, v6, addr, port, protocol)) {
-		asset_event(tgid, t, send ? VIGIL_ASSET_EV_SEND_DENIED : VIGIL_ASSET_EV_CONNECT_DENIED, cfg->action,
-			    v6 ? ASSET_AF_INET6 : ASSET_AF_INET, protocol, port, addr, t->bytes, 0);
-		if (cfg->action != VIGIL_ASSET_ACTION_MONITOR)
+		int monitor = cfg->action == VIGIL_ASSET_ACTION_MONITOR;
+
+		asset_event(tgid, t, monitor ? VIGIL_ASSET_EV_EGRESS_MONITORED
+				     : send ? VIGIL_ASSET_EV_SEND_DENIED : VIGIL_ASSET_EV_CONNECT_DENIED,
+			    cfg->action, v6 ? ASSET_AF_INET6 : ASSET_AF_INET, protocol, port, addr, t->bytes, 0);
+		if (!monitor)
 			return 0; /* EPERM */
 	}
 	/* allowed (or monitored): its bytes count against the budgets */

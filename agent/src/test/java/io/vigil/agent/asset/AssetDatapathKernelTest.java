@@ -139,6 +139,32 @@ class AssetDatapathKernelTest {
     }
 
     @Test
+    void perDestinationBudgetCutsOneDestination() throws Exception {
+        long perDest = 256 << 10;
+        datapath.putPolicy(POLICY, new PolicyConfig(0, perDest, AssetAbi.Action.DENY));
+        Client c = Client.start(peer.peerAddr(), ALLOWED, UPLOAD, false);
+        datapath.taint(c.pid, taintOf(c.pid));
+        assertEquals("stalled", c.go().split(" ")[0]);
+        long received = serverBytes(ALLOWED);
+        assertTrue(received <= perDest && received > perDest / 2, "got " + received + ", budget per destination " + perDest);
+        ring.consume();
+        assertEquals(perDest, only(AssetAbi.Ev.BUDGET_EXCEEDED).budget());
+        c.close();
+    }
+
+    @Test
+    void monitorModeLetsTheConnectThroughAndReportsIt() throws Exception {
+        datapath.putPolicy(POLICY, new PolicyConfig(BUDGET, 0, AssetAbi.Action.MONITOR));
+        Client c = Client.start(peer.peerAddr(), OTHER, 10, false);
+        datapath.taint(c.pid, taintOf(c.pid));
+        assertEquals("sent 10", c.go());
+        ring.consume();
+        assertEquals(OTHER, only(AssetAbi.Ev.EGRESS_MONITORED).port());
+        assertTrue(events.stream().noneMatch(e -> e.kind() == AssetAbi.Ev.CONNECT_DENIED), events.toString());
+        c.close();
+    }
+
+    @Test
     void taintedConnectOutsideTheAllowListFailsWithEperm() throws Exception {
         Client c = Client.start(peer.peerAddr(), OTHER, 10, false);
         datapath.taint(c.pid, taintOf(c.pid));

@@ -50,6 +50,7 @@ class AssetGuardKernelTest {
     static Path dir;
     static Path weights;
     static Path dnsWeights;
+    static Path killWeights;
     static String python;
     static NetnsPeer peer;
     static Process server;
@@ -78,6 +79,9 @@ class AssetGuardKernelTest {
         Files.createDirectories(dir.resolve("dns-models"));
         dnsWeights = dir.resolve("dns-models/w.gguf");
         writeFakeWeights(dnsWeights, 4096);
+        Files.createDirectories(dir.resolve("kill-models"));
+        killWeights = dir.resolve("kill-models/w.pt");
+        writeFakeWeights(killWeights, 4096);
         python = realPython();
         PolicyKernelTests.apply(agent, Files.writeString(dir.resolve("guard.yaml"), policies()));
     }
@@ -117,7 +121,19 @@ class AssetGuardKernelTest {
                       ports: [53]
                       protocol: UDP
                   action: Deny
-                """.formatted(dir, python, peer.peerAddr(), ALLOWED, BUDGET, dir, python, ALLOWED, peer.peerAddr());
+                ---
+                apiVersion: vigil.io/v1alpha1
+                kind: AssetProtectionPolicy
+                metadata:
+                  name: guard-kill
+                spec:
+                  assets:
+                    - path: "%s/kill-models/**"
+                  readers:
+                    - binary: %s
+                  action: Kill
+                """.formatted(dir, python, peer.peerAddr(), ALLOWED, BUDGET, dir, python, ALLOWED, peer.peerAddr(),
+                dir, python);
     }
 
     @AfterAll
@@ -222,6 +238,19 @@ class AssetGuardKernelTest {
 
     @Test
     @Order(6)
+    void killPolicyKillsATaintedProcessThatSendsOut() throws Exception {
+        Client c = Client.start("read:" + killWeights, "connect:" + peer.peerAddr() + ":" + ALLOWED, "sleep:30",
+                "connect:" + peer.peerAddr() + ":" + ALLOWED);
+        assertEquals("read 4096", c.line());
+        assertEquals("denied 1", c.line(), "an empty egress list lets a tainted process send nowhere");
+        assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the tainted process was not killed");
+        assertEquals(137, c.process.exitValue(), "killed by SIGKILL");
+        assertEquals("KILL", await(c.pid, "CONNECT_DENIED").action());
+        await(c.pid, "KILLED");
+    }
+
+    @Test
+    @Order(7)
     void aRestartOfTheAgentKeepsTheTaintOfRunningProcesses() throws Exception {
         Client c = Client.start("read:" + weights, "wait", "connect:" + peer.peerAddr() + ":" + OTHER);
         assertEquals("read " + WEIGHTS, c.line());
