@@ -8,6 +8,9 @@
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
 #   sudo bench/run.sh fanotify [opens] [rounds]  OpenLatencyBench: open with no guard / guard elsewhere / marked dir
+#   sudo bench/run.sh asset    [options]    AssetGuardBench: model-theft guard, iperf3 off/on/tainted and connect
+#                                           latency with 10k allow entries (--seconds 5 --rounds 5 --connects 5000
+#                                           --warmup 1000 --entries 10000 --only iperf|connect); needs iperf3
 #
 # The JVM runs with the agent's own flags (bin/vigil): -XX:+UseSerialGC -Xms64m -Xmx512m;
 # VIGIL_BENCH_JAVA_OPTS replaces them. VIGIL_BENCH_NO_BUILD=1 skips the build check.
@@ -26,7 +29,7 @@ needs_build() {
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,12p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,15p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   # package, not install: the classpath file names the reactor's own jars, ~/.m2 stays untouched
@@ -57,6 +60,20 @@ case "$what" in
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
   file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
   fanotify) need_root fanotify; exec "${jvm[@]}" io.vigil.enforcement.fanotify.bench.OpenLatencyBench "$@" ;;
+  asset)
+    need_root asset
+    # The JVM removes its namespace, pins and processes itself (also on SIGINT/SIGTERM); this covers
+    # a JVM that was killed: what runs in its namespace is killed by pid, then the rest is removed.
+    stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)
+    asset_cleanup() {
+      echo "$stats_was" > /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || true
+      for p in $(ip netns pids vigil-bench-asset 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+      ip netns del vigil-bench-asset 2>/dev/null || true
+      ip link del vbah0 2>/dev/null || true
+      rm -rf /sys/fs/bpf/vigil-bench-asset
+    }
+    trap asset_cleanup EXIT
+    "${jvm[@]}" io.vigil.bench.asset.AssetGuardBench "$@" ;;
   all)
     need_root all
     rc=0
@@ -66,5 +83,5 @@ case "$what" in
     echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
     echo; echo "===== FileExportBench =====";  "${jvm[@]}" io.vigil.bench.FileExportBench || rc=1
     exit $rc ;;
-  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh, file)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh, file, fanotify, asset)" >&2; exit 2 ;;
 esac

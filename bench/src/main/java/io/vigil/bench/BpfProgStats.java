@@ -12,13 +12,13 @@ import java.util.TreeMap;
 /**
  * Run time of the BPF programs this JVM holds open, from /proc/self/fdinfo (run_time_ns, run_cnt;
  * the kernel fills them only while kernel.bpf_stats_enabled is 1, and that costs two clock reads
- * per program run, so it is turned on for diagnostic phases only).
+ * per program run, so it is turned on for diagnostic phases only). Public for io.vigil.bench.asset.
  */
-final class BpfProgStats {
+public final class BpfProgStats {
     private static final Path SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
-    record Prog(int id, String name, long runTimeNs, long runCount) {
-        Prog minus(Prog before) {
+    public record Prog(int id, String name, long runTimeNs, long runCount) {
+        public Prog minus(Prog before) {
             return before == null ? this : new Prog(id, name, runTimeNs - before.runTimeNs, runCount - before.runCount);
         }
     }
@@ -26,13 +26,13 @@ final class BpfProgStats {
     private BpfProgStats() {}
 
     /** Turns kernel.bpf_stats_enabled on; returns the previous value (restore with {@link #restore}). */
-    static String enable() throws IOException {
+    public static String enable() throws IOException {
         String old = Files.readString(SYSCTL).trim();
         Files.writeString(SYSCTL, "1");
         return old;
     }
 
-    static void restore(String old) {
+    public static void restore(String old) {
         try {
             Files.writeString(SYSCTL, old);
         } catch (IOException e) {
@@ -41,7 +41,7 @@ final class BpfProgStats {
     }
 
     /** The BPF programs open in this process, by id. */
-    static Map<Integer, Prog> snapshot() {
+    public static Map<Integer, Prog> snapshot() {
         Map<Integer, Prog> out = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/self/fdinfo"))) {
             for (Path p : ds) {
