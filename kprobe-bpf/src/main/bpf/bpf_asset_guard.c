@@ -146,7 +146,9 @@ static __always_inline void submit_now(void *data, __u64 size)
 	stat_inc(VIGIL_STAT_EVENTS_SENT);
 }
 
-static __always_inline void asset_event(__u32 tgid, struct asset_taint *t, __u16 kind, __u32 action,
+/* tid: the calling thread, 0 from cgroup_skb (no bpf_get_current_pid_tgid there before 6.5, and a
+ * packet may leave from softirq in another task's context anyway) */
+static __always_inline void asset_event(__u32 tgid, __u32 tid, struct asset_taint *t, __u16 kind, __u32 action,
 					__u8 family, __u8 protocol, __u16 port, const __u32 *addr, __u64 bytes,
 					__u64 budget)
 {
@@ -159,7 +161,7 @@ static __always_inline void asset_event(__u32 tgid, struct asset_taint *t, __u16
 	m.process.pid = tgid;
 	if (p)
 		m.process.ktime = p->key.ktime;
-	m.tid = (__u32)bpf_get_current_pid_tgid();
+	m.tid = tid;
 	m.policy = t->policy;
 	m.kind = kind;
 	m.family = family;
@@ -260,7 +262,7 @@ static __always_inline int asset_sock_addr(struct bpf_sock_addr *ctx, int v6, in
 	if (!allowed(policy, v6, addr, port, protocol)) {
 		int monitor = cfg->action == VIGIL_ASSET_ACTION_MONITOR;
 
-		asset_event(tgid, t, monitor ? VIGIL_ASSET_EV_EGRESS_MONITORED
+		asset_event(tgid, (__u32)bpf_get_current_pid_tgid(), t, monitor ? VIGIL_ASSET_EV_EGRESS_MONITORED
 				     : send ? VIGIL_ASSET_EV_SEND_DENIED : VIGIL_ASSET_EV_CONNECT_DENIED,
 			    cfg->action, v6 ? ASSET_AF_INET6 : ASSET_AF_INET, protocol, port, addr, t->bytes, 0);
 		if (!monitor)
@@ -394,7 +396,7 @@ int asset_egress(struct __sk_buff *skb)
 	if (charge(&t->bytes, len, cfg->budget_process)) {
 		over = 1;
 		if (first_report(&t->flags))
-			asset_event(tgid, t, VIGIL_ASSET_EV_BUDGET_EXCEEDED, cfg->action, family, protocol, port, addr,
+			asset_event(tgid, 0, t, VIGIL_ASSET_EV_BUDGET_EXCEEDED, cfg->action, family, protocol, port, addr,
 				    t->bytes, cfg->budget_process);
 		if (monitor)
 			__sync_fetch_and_add(&t->bytes, len);
@@ -413,7 +415,7 @@ int asset_egress(struct __sk_buff *skb)
 			over = 1;
 			__sync_fetch_and_add(&t->bytes, -len); /* not sent after all */
 			if (first_report(&dv->flags))
-				asset_event(tgid, t, VIGIL_ASSET_EV_BUDGET_EXCEEDED, cfg->action, family, protocol, port,
+				asset_event(tgid, 0, t, VIGIL_ASSET_EV_BUDGET_EXCEEDED, cfg->action, family, protocol, port,
 					    addr, dv->bytes, cfg->budget_destination);
 			if (monitor) {
 				__sync_fetch_and_add(&dv->bytes, len);

@@ -153,6 +153,22 @@ class AssetDatapathKernelTest {
     }
 
     @Test
+    void ipv4MappedAddressesOfDualStackSocketsAreCheckedAsIpv4() throws Exception {
+        Client ok = Client.start("::ffff:" + peer.peerAddr(), ALLOWED, 10, false);
+        datapath.taint(ok.pid, taintOf(ok.pid));
+        assertEquals("sent 10", ok.go(), "an allowed IPv4 destination reached through an IPv6 socket");
+        assertEquals(10, serverBytes(ALLOWED));
+        ok.close();
+        Client no = Client.start("::ffff:" + peer.peerAddr(), OTHER, 10, false);
+        datapath.taint(no.pid, taintOf(no.pid));
+        assertEquals("denied 1", no.go());
+        ring.consume();
+        AssetMsg e = only(AssetAbi.Ev.CONNECT_DENIED);
+        assertEquals(2, e.family(), "reported as the IPv4 destination it is");
+        no.close();
+    }
+
+    @Test
     void monitorModeLetsTheConnectThroughAndReportsIt() throws Exception {
         datapath.putPolicy(POLICY, new PolicyConfig(BUDGET, 0, AssetAbi.Action.MONITOR));
         Client c = Client.start(peer.peerAddr(), OTHER, 10, false);

@@ -242,7 +242,9 @@ class AssetGuardKernelTest {
         Client c = Client.start("read:" + killWeights, "connect:" + peer.peerAddr() + ":" + ALLOWED, "sleep:30",
                 "connect:" + peer.peerAddr() + ":" + ALLOWED);
         assertEquals("read 4096", c.line());
-        assertEquals("denied 1", c.line(), "an empty egress list lets a tainted process send nowhere");
+        String denied = c.line(); // the SIGKILL may land before the client has printed all of it
+        assertTrue(denied == null || "denied 1".startsWith(denied), "an empty egress list lets a tainted process send"
+                + " nowhere: " + denied);
         assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the tainted process was not killed");
         assertEquals(137, c.process.exitValue(), "killed by SIGKILL");
         assertEquals("KILL", await(c.pid, "CONNECT_DENIED").action());
