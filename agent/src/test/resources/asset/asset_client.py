@@ -5,6 +5,7 @@
 #   sleep:SECONDS             "slept"
 #   connect:ADDR:PORT         "connected" | "denied <errno>"      (ADDR may be $)
 #   upload:ADDR:PORT:BYTES    "sent <n>" | "stalled <n>" | "denied <errno>"
+#   sendto:ADDR:PORT          "datagram" | "denied <errno>"      (one UDP datagram, unconnected socket)
 #   bash:COMMAND              "bash <rc>" (a child process: fork + exec)
 #   wait                      "waiting", then waits for a line on stdin
 import os, socket, struct, subprocess, sys, time
@@ -68,11 +69,16 @@ for step in sys.argv[1:]:
             except OSError:
                 print('stalled', n, flush=True)
             s.close()
+        elif kind == 'sendto':
+            addr, port = arg.rsplit(':', 1)
+            u = socket.socket(socket.AF_INET6 if ':' in addr else socket.AF_INET, socket.SOCK_DGRAM)
+            u.sendto(b'VIGIL-WEIGHTS', (addr, int(port)))
+            print('datagram', flush=True)
         elif kind == 'bash':
             print('bash', subprocess.run(['bash', '-c', arg], stderr=subprocess.DEVNULL).returncode, flush=True)
         elif kind == 'wait':
             print('waiting', flush=True)
             sys.stdin.readline()
     except OSError as e:
-        word = {'read': 'read-denied', 'connect': 'denied', 'upload': 'denied'}.get(kind, kind + '-error')
+        word = {'read': 'read-denied', 'connect': 'denied', 'upload': 'denied', 'sendto': 'denied'}.get(kind, kind + '-error')
         print(word, e.errno, flush=True)

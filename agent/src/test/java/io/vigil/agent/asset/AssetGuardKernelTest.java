@@ -164,10 +164,11 @@ class AssetGuardKernelTest {
     @Order(1)
     void readerIsTaintedAndItsUploadIsCutAtTheBudget() throws Exception {
         List<String> out = Client.run("read:" + weights, "upload:" + peer.peerAddr() + ":" + ALLOWED + ":" + WEIGHTS,
-                "connect:" + peer.peerAddr() + ":" + OTHER);
+                "connect:" + peer.peerAddr() + ":" + OTHER, "sendto:" + peer.peerAddr() + ":" + OTHER);
         assertEquals("read " + WEIGHTS, out.get(1));
         assertTrue(out.get(2).startsWith("stalled "), out.toString());
         assertEquals("denied 1", out.get(3), "EPERM outside the allow list");
+        assertEquals("denied 1", out.get(4), "an unconnected UDP datagram outside the allow list");
         long received = serverBytes(ALLOWED);
         assertTrue(received <= BUDGET && received > BUDGET / 2, "the exfil server got " + received + " bytes");
         int pid = Integer.parseInt(out.get(0).substring(4));
@@ -182,6 +183,8 @@ class AssetGuardKernelTest {
         assertEquals(OTHER, denied.destination().port());
         assertEquals(weights.toString(), denied.asset().path(), "the event names the asset that tainted it");
         assertEquals("DENY", denied.action());
+        ProcessAsset datagram = await(pid, "SEND_DENIED");
+        assertEquals("UDP", datagram.destination().protocol());
     }
 
     @Test
