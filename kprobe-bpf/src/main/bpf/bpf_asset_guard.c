@@ -9,6 +9,8 @@
  *                          socket : event, EPERM unless the policy monitors
  *   egress (cgroup_skb)    unmarked socket -> pass (one storage lookup); marked -> count bytes per
  *                          process and per destination, past a budget: event, drop unless monitor
+ *   sys_exit_connect/...   a Kill policy refused the call: SIGKILL before it returns to user space
+ *                          (cgroup programs cannot send signals; these tracepoints can)
  *   dns (cgroup_skb)       UDP from port 53 -> the packet to the agent, which learns the addresses
  *                          of allowed names (asset_learned)
  *
@@ -265,8 +267,11 @@ static __always_inline int asset_sock_addr(struct bpf_sock_addr *ctx, int v6, in
 		asset_event(tgid, (__u32)bpf_get_current_pid_tgid(), t, monitor ? VIGIL_ASSET_EV_EGRESS_MONITORED
 				     : send ? VIGIL_ASSET_EV_SEND_DENIED : VIGIL_ASSET_EV_CONNECT_DENIED,
 			    cfg->action, v6 ? ASSET_AF_INET6 : ASSET_AF_INET, protocol, port, addr, t->bytes, 0);
-		if (!monitor)
+		if (!monitor) {
+			if (cfg->action == VIGIL_ASSET_ACTION_KILL)
+				t->flags |= VIGIL_ASSET_TAINT_KILL_PENDING;
 			return 0; /* EPERM */
+		}
 	}
 	/* allowed (or monitored): its bytes count against the budgets */
 	if (ctx->sk) {
@@ -301,6 +306,46 @@ SEC("cgroup/sendmsg6")
 int asset_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return asset_sock_addr(ctx, 1, 1);
+}
+
+/* The syscall a Kill policy refused is returning: the process dies before it can try another way. */
+static __always_inline int kill_pending(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct asset_taint *t = bpf_map_lookup_elem(&asset_taint, &tgid);
+	__u32 zero[4] = {};
+
+	if (!t || !(t->flags & VIGIL_ASSET_TAINT_KILL_PENDING))
+		return 0;
+	t->flags &= ~VIGIL_ASSET_TAINT_KILL_PENDING;
+	if (!bpf_send_signal(9))
+		asset_event(tgid, (__u32)id, t, VIGIL_ASSET_EV_KILLED, VIGIL_ASSET_ACTION_KILL, 0, 0, 0, zero, t->bytes, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int asset_exit_connect(void *ctx)
+{
+	return kill_pending();
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int asset_exit_sendto(void *ctx)
+{
+	return kill_pending();
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int asset_exit_sendmsg(void *ctx)
+{
+	return kill_pending();
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmmsg")
+int asset_exit_sendmmsg(void *ctx)
+{
+	return kill_pending();
 }
 
 /* ---- egress budget ---- */

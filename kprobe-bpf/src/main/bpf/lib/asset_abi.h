@@ -41,7 +41,8 @@ enum vigil_asset_event {
 	VIGIL_ASSET_EV_EGRESS_MONITORED = 5, /* kernel: monitor mode, a connect/sendmsg outside the list went through */
 	VIGIL_ASSET_EV_BUDGET_EXCEEDED = 6,  /* kernel: the first packet past a budget (dropped unless monitor) */
 	VIGIL_ASSET_EV_OPEN_MONITORED = 7,   /* agent: monitor mode, a reader not allowed opened an asset */
-	VIGIL_ASSET_EV_KILLED = 8,           /* agent: the process was sent SIGKILL */
+	VIGIL_ASSET_EV_KILLED = 8,           /* the process was sent SIGKILL (kernel at the refused syscall's
+					      * exit, or agent for a budget crossed under Kill) */
 };
 
 /* asset_policy_cfg.flags */
@@ -52,6 +53,7 @@ enum vigil_asset_event {
 #define VIGIL_ASSET_TAINT_EXITED 0x2            /* the process exited: no longer restricts connects, but
 						 * the sockets it left behind still drain against its
 						 * budget; the agent deletes the entry later */
+#define VIGIL_ASSET_TAINT_KILL_PENDING 0x4      /* Kill policy refused a connect/send: SIGKILL at the syscall's exit */
 
 /* asset_ports.proto bits; 0 = any protocol */
 #define VIGIL_ASSET_PROTO_TCP 0x1

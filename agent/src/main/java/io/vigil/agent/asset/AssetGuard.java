@@ -209,10 +209,13 @@ public final class AssetGuard implements AutoCloseable {
         records.test(m.encode());
     }
 
-    /** A decision the kernel made; with the Kill action the process dies now. */
+    /**
+     * A decision the kernel made. A refused connect or send under Kill is killed by the kernel at the
+     * syscall's exit; a budget is crossed in softirq context, where no signal can be sent, so the
+     * agent kills that process now.
+     */
     public void onKernelDecision(AssetMsg m) {
-        boolean violation = m.kind() == AssetAbi.Ev.CONNECT_DENIED || m.kind() == AssetAbi.Ev.SEND_DENIED
-                || m.kind() == AssetAbi.Ev.BUDGET_EXCEEDED;
+        boolean violation = m.kind() == AssetAbi.Ev.BUDGET_EXCEEDED;
         if (violation && m.action() == AssetAbi.Action.KILL && kill(m.process().pid())) {
             records.test(new AssetMsg(bootNanos.getAsLong(), m.process(), m.tid(), m.policy(), AssetAbi.Ev.KILLED,
                     m.action(), m.family(), m.protocol(), m.port(), m.address(), m.bytes(), m.budget(), m.assetDev(),

@@ -36,6 +36,7 @@ public final class AssetAbi {
     public static final int CFG_ACTIVE = 0x1;
     public static final int TAINT_BUDGET_REPORTED = 0x1;
     public static final int TAINT_EXITED = 0x2;
+    public static final int TAINT_KILL_PENDING = 0x4;
     public static final int PROTO_TCP = 0x1;
     public static final int PROTO_UDP = 0x2;
 

@@ -27,7 +27,8 @@ public final class AssetDatapath implements AutoCloseable {
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/vigil");
     static final List<String> PINNED = List.of("asset_taint", "asset_socks", "asset_dest");
     static final List<String> ALWAYS = List.of("asset_fork", "asset_exit", "asset_connect4", "asset_connect6",
-            "asset_sendmsg4", "asset_sendmsg6", "asset_egress");
+            "asset_sendmsg4", "asset_sendmsg6", "asset_egress", "asset_exit_connect", "asset_exit_sendto",
+            "asset_exit_sendmsg", "asset_exit_sendmmsg");
     static final String DNS = "asset_dns";
 
     private final BpfObject object;
