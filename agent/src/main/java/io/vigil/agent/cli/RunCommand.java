@@ -159,7 +159,7 @@ public final class RunCommand implements Callable<Integer> {
             sinks.add(counters);
         }
         List<RemoteExportFlags.Started> remotes = remoteFlags.start();
-        remotes.forEach(r -> sinks.add(r.exporter()));
+        sinks.addAll(0, RemoteExportFlags.withLossAlerts(remotes, sinks, config.nodeName()));
         ControlServer control = new ControlServer(socket);
         Agent agent = POLICY_INSTALLERS.isPresent() ? Agent.start(config, sinks, POLICY_INSTALLERS.get())
                 : Agent.start(config, sinks);
