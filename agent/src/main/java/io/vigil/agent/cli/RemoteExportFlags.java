@@ -1,5 +1,6 @@
 package io.vigil.agent.cli;
 
+import io.vigil.api.EventSink;
 import io.vigil.exporters.elasticsearch.EcsEncoder;
 import io.vigil.exporters.elasticsearch.ElasticsearchOptions;
 import io.vigil.exporters.elasticsearch.ElasticsearchSender;
@@ -8,6 +9,8 @@ import io.vigil.exporters.kafka.KafkaSender;
 import io.vigil.exporters.remote.Backoff;
 import io.vigil.exporters.remote.DeadLetterFile;
 import io.vigil.exporters.remote.JsonRecordEncoder;
+import io.vigil.exporters.remote.LossAlarm;
+import io.vigil.exporters.remote.LossAlertSink;
 import io.vigil.exporters.remote.QueueOptions;
 import io.vigil.exporters.remote.RecordEncoder;
 import io.vigil.exporters.remote.RecordSender;
@@ -22,6 +25,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,6 +169,23 @@ public final class RemoteExportFlags {
             log.info("exporting events to {}, spool {}", name, dir);
             out.add(new Started(name, e));
         }
+        return out;
+    }
+
+    /**
+     * The sinks to put before {@code outputs} in the pipeline: the exporters, then the sink that turns
+     * their losses into export_loss alerts in {@code outputs} (stdout, the JSON file, the counters). The
+     * remote exporters do not carry each other's alerts: their encoders (ECS, CEF) describe a process.
+     */
+    static List<EventSink> withLossAlerts(List<Started> remotes, List<EventSink> outputs, String nodeName) {
+        if (remotes.isEmpty()) {
+            return List.of();
+        }
+        List<EventSink> out = new ArrayList<>();
+        remotes.forEach(r -> out.add(r.exporter()));
+        LossAlarm alarm = new LossAlarm(remotes.stream().map(Started::exporter).toList(),
+                LossAlarm.DEFAULT_INTERVAL_NANOS, nodeName, System::nanoTime, InstantSource.system());
+        out.add(new LossAlertSink(alarm, outputs));
         return out;
     }
 

@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.control.ControlServer;
+import io.vigil.agent.metrics.BpfProgramMetrics;
 import io.vigil.agent.metrics.EventCounters;
 import io.vigil.agent.metrics.StatusMetrics;
 import io.vigil.agent.output.Outputs;
@@ -16,6 +17,9 @@ import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.api.EventSink;
 import io.vigil.bpf.Backend;
+import io.vigil.bpf.BpfException;
+import io.vigil.bpf.BpfStats;
+import io.vigil.bpf.ProgramStats;
 import io.vigil.exporters.file.FileExportOptions;
 import io.vigil.exporters.file.JsonFileExporter;
 import java.io.IOException;
@@ -93,6 +97,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "serve Prometheus metrics (vigil_*) at http://HOST:PORT/metrics; off by default. Use 127.0.0.1:PORT to keep them on loopback")
     String metricsAddress;
 
+    @Option(names = "--bpf-stats",
+            description = "have the kernel count the runs and run time of BPF programs while the agent runs "
+                    + "(vigil_bpf_program_* metrics). Off by default: it costs every BPF program on the host two "
+                    + "clock reads per run. Without it the counters move only if kernel.bpf_stats_enabled is 1")
+    boolean bpfStats;
+
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")
     String nodeName;
 
@@ -158,8 +168,18 @@ public final class RunCommand implements Callable<Integer> {
         if (metricsAt.isPresent()) {
             sinks.add(counters);
         }
+        Optional<BpfStats> counting = Optional.empty();
+        if (bpfStats) {
+            try {
+                counting = Optional.of(BpfStats.enable()); // before the sensors load: their first runs count
+            } catch (BpfException e) {
+                System.err.println("vigil run: --bpf-stats: " + e.getMessage());
+                return 1;
+            }
+        }
+        Optional<BpfStats> bpfCounting = counting;
         List<RemoteExportFlags.Started> remotes = remoteFlags.start();
-        remotes.forEach(r -> sinks.add(r.exporter()));
+        sinks.addAll(0, RemoteExportFlags.withLossAlerts(remotes, sinks, config.nodeName()));
         ControlServer control = new ControlServer(socket);
         Agent agent = POLICY_INSTALLERS.isPresent() ? Agent.start(config, sinks, POLICY_INSTALLERS.get())
                 : Agent.start(config, sinks);
@@ -196,6 +216,8 @@ public final class RunCommand implements Callable<Integer> {
         if (metricsAt.isPresent()) {
             PrometheusRegistry registry = new PrometheusRegistry();
             registry.register(new StatusMetrics(status::get, counters));
+            registry.register(new BpfProgramMetrics(ProgramStats::ofThisProcess,
+                    () -> BpfStats.sysctlOn() || bpfCounting.map(BpfStats::isOn).orElse(false)));
             metrics = Optional.of(HTTPServer.builder().inetAddress(metricsAt.get().getAddress()).port(metricsAt.get().getPort())
                     .registry(registry).buildAndStart());
             log.info("Prometheus metrics at http://{}:{}/metrics", metricsAt.get().getHostString(), metrics.get().getPort());
@@ -212,6 +234,7 @@ public final class RunCommand implements Callable<Integer> {
             });
             metricsServer.ifPresent(HTTPServer::close);
             agent.close();
+            bpfCounting.ifPresent(BpfStats::close);
             try {
                 control.close();
             } catch (Exception e) {

@@ -56,6 +56,9 @@ public final class CompactSink implements EventSink {
                 b.append(" budget ").append(a.budget());
             }
             b.append(" (").append(a.policyName()).append(')');
+        } else if (event.body() instanceof io.vigil.api.ExportLoss l) {
+            b.append("⚠️ export  ").append(l.exporter()).append(" lost ").append(l.lost()).append(" events (")
+                    .append(l.reason().json()).append(", ").append(l.total()).append(" in all)");
         } else {
             b.append("❓ ").append(event.body().getClass().getSimpleName());
         }

@@ -31,6 +31,13 @@ class CompactSinkTest {
                 CompactSink.format(new Event("n", t, new ProcessExit(CURL, null, "SIGKILL", 0, t))));
     }
 
+    @Test
+    void exportLossLine() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        assertEquals("⚠️ export  kafka lost 12 events (spool_full, 40 in all)", CompactSink.format(new Event("n", t,
+                new io.vigil.api.ExportLoss("kafka", io.vigil.api.ExportLoss.Reason.SPOOL_FULL, 12, 40, t))));
+    }
+
     private static final ProcessInfo CAT = ProcessInfo.builder().execId("c").pid(41300).binary("/usr/bin/cat")
             .arguments("/etc/passwd").build();
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.api.Event;
 import io.vigil.api.EventSink;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.api.json.Rfc3339;
 import io.vigil.exporters.filter.EventTypes;
@@ -111,13 +112,14 @@ public final class JsonFileExporter implements EventSink {
         long now = nanoClock.getAsLong();
         nodeName = event.nodeName();
         housekeeping(now);
-        Event e = redactor.isEmpty() ? event : redactor.apply(event);
-        if (!filter.admits(e)) {
+        boolean alert = event.body() instanceof ExportLoss; // past the filters and the limit, as rate_limit_info
+        Event e = alert || redactor.isEmpty() ? event : redactor.apply(event);
+        if (!alert && !filter.admits(e)) {
             stats.filtered.increment();
             flushIfDue(now);
             return;
         }
-        if (limiter != null && !limiter.allow(now)) {
+        if (!alert && limiter != null && !limiter.allow(now)) {
             stats.rateLimited.increment();
             flushIfDue(now);
             return;
@@ -148,7 +150,7 @@ public final class JsonFileExporter implements EventSink {
         try {
             writer.writeLine(gen, e);
             gen.flush();
-            if (treeMapper != null && fieldFilters.appliesTo(type)) {
+            if (treeMapper != null && !(e.body() instanceof ExportLoss) && fieldFilters.appliesTo(type)) {
                 ObjectNode tree = (ObjectNode) treeMapper.readTree(line.array(), 0, line.length());
                 line.reset();
                 fieldFilters.apply(type, (ObjectNode) tree.get(e.body().jsonKey()));

@@ -2,6 +2,7 @@ package io.vigil.exporters.remote;
 
 import io.vigil.api.Event;
 import io.vigil.api.EventSink;
+import io.vigil.api.ExportLoss;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.function.LongSupplier;
  *                                 │ spool full too
  *                                 └──▶ lost: counted, and reported to the {@link Listener}
  * </pre>
+ * A loss is also what {@link LossAlarm} turns into {@code export_loss} alert events for the agent's
+ * other outputs: the caller only bumps a counter, so the alert never makes it wait.
  *
  * <h2>Order</h2>
  * Records are delivered in the order accepted. The caller puts a record in the queue only while the
@@ -47,7 +50,7 @@ import java.util.function.LongSupplier;
  * one sender thread of its own (from {@link #start}), which calls the listener. {@link #runOnce} is
  * that thread's single step, which tests drive with their own clock.
  */
-public final class SpoolingExporter implements EventSink {
+public final class SpoolingExporter implements EventSink, LossAlarm.Source {
 
     /**
      * Turns losses and failures into what the agent reports (an event, a log line, a metric). Extends
@@ -100,6 +103,7 @@ public final class SpoolingExporter implements EventSink {
     private final AtomicLong sendFailures = new AtomicLong();
     private final long replayed;
     private volatile String lastLossReason = "";
+    private volatile ExportLoss.Reason lastLossCode = ExportLoss.Reason.QUEUE_FULL;
     private long lostReported;
     private boolean recoveryReported;
     // sender-thread state
@@ -204,23 +208,25 @@ public final class SpoolingExporter implements EventSink {
 
     private void toSpool(Record r) {
         if (spool == null) {
-            lose("the queue is full and there is no spool");
+            lose(ExportLoss.Reason.QUEUE_FULL, "the queue is full and there is no spool");
             return;
         }
         try {
             if (spool.append(r)) {
                 spooled.increment();
             } else {
-                lose("the queue and the spool (" + spool.options().maxBytes() + " bytes in " + spool.directory()
-                        + ") are full");
+                lose(ExportLoss.Reason.SPOOL_FULL, "the queue and the spool (" + spool.options().maxBytes()
+                        + " bytes in " + spool.directory() + ") are full");
             }
         } catch (IOException | RuntimeException e) {
-            lose("writing to the spool in " + spool.directory() + " failed: " + e.getMessage());
+            lose(ExportLoss.Reason.SPOOL_FAILED, "writing to the spool in " + spool.directory() + " failed: "
+                    + e.getMessage());
         }
     }
 
-    private void lose(String reason) {
+    private void lose(ExportLoss.Reason code, String reason) {
         lastLossReason = reason;
+        lastLossCode = code; // before the count: whoever sees the count sees this loss's code or a later one's
         lost.incrementAndGet();
     }
 
@@ -268,7 +274,8 @@ public final class SpoolingExporter implements EventSink {
             if (stopped) {
                 spillMemoryToSpool();
             } else {
-                lose("the sender thread did not stop: " + (queue == null ? 0 : queue.size()) + " queued records");
+                lose(ExportLoss.Reason.CLOSE_TIMEOUT, "the sender thread did not stop: "
+                        + (queue == null ? 0 : queue.size()) + " queued records");
             }
             reportLosses();
         } finally {
@@ -528,10 +535,18 @@ public final class SpoolingExporter implements EventSink {
     }
 
     /** Records lost so far (queue and spool full, or the spool failing): never silent, see {@link Listener#lost}. */
+    @Override
     public long lost() {
         return lost.get();
     }
 
+    /** Why the latest loss happened. */
+    @Override
+    public ExportLoss.Reason lastLossReason() {
+        return lastLossCode;
+    }
+
+    @Override
     public String name() {
         return sender.name();
     }

@@ -28,6 +28,27 @@ class ExportPipelineTest {
     }
 
     @Test
+    void anExportLossAlertPassesTheFiltersFieldFiltersAndTheLimit(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.json");
+        FileExportOptions o = FileExportOptions.DEFAULTS.withRateLimit(1)
+                .withFilter(ExportFilter.parse("{\"event_set\":[\"PROCESS_KPROBE\"]}", "{\"binary_regex\":[\".*\"]}"))
+                .withFieldFilters(FieldFilters.parse("{\"fields\":\"process.pid\",\"action\":\"INCLUDE\"}"));
+        io.vigil.api.Event alert = new io.vigil.api.Event("node", java.time.Instant.EPOCH, new io.vigil.api.ExportLoss(
+                "kafka", io.vigil.api.ExportLoss.Reason.SPOOL_FULL, 3, 3, java.time.Instant.EPOCH));
+        try (JsonFileExporter x = exporter(file, o)) {
+            x.accept(exec(1, "/bin/a", "")); // filtered out
+            x.accept(alert);
+            x.accept(alert); // past the limit of 1 a minute too
+            assertEquals(1, x.stats().filtered.sum());
+            assertEquals(2, x.stats().written.sum());
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"export_loss\":{\"exporter\":\"kafka\",\"reason\":\"spool_full\",\"lost\":\"3\""),
+                "whole, whatever the field filters: " + lines.get(0));
+    }
+
+    @Test
     void filteredEventsAreCountedApartFromLostOnes(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("events.json");
         FileExportOptions o = FileExportOptions.DEFAULTS.withFilter(ExportFilter.parse(

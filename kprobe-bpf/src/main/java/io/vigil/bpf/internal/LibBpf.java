@@ -52,6 +52,9 @@ public interface LibBpf {
     int BPF_TCX_INGRESS = 46;
     int BPF_TCX_EGRESS = 47;
 
+    // enum bpf_stats_type
+    int BPF_STATS_RUN_TIME = 0;
+
     // BTF kinds (btf_type.info >> 24 & 0x1f)
     int BTF_KIND_STRUCT = 4;
     int BTF_KIND_UNION = 5;
@@ -132,6 +135,16 @@ public interface LibBpf {
     int bpf_map_get_next_key(int fd, @In byte[] key, @Out byte[] nextKey);
 
     int bpf_link_create(int progFd, int targetFd, int attachType, Pointer opts);
+
+    /**
+     * BPF_OBJ_GET_INFO_BY_FD. {@code info} must be zeroed: the kernel reads its pointer fields
+     * (jited_prog_insns ...) as buffers to fill. {@code infoLen[0]}: in, the buffer's size; out, what
+     * the kernel wrote. For a program, info is a struct bpf_prog_info (see io.vigil.bpf.ProgramStats).
+     */
+    int bpf_obj_get_info_by_fd(int fd, @In @Out byte[] info, @In @Out int[] infoLen);
+
+    /** BPF_ENABLE_STATS: returns an fd; the kernel counts run_cnt and run_time_ns while it is open. */
+    int bpf_enable_stats(int type);
 
     // --- ring buffer
     Pointer ring_buffer__new(int mapFd, SampleFn sampleCb, Pointer ctx, Pointer opts);

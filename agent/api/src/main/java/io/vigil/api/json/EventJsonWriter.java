@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.EventBody;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessAsset;
@@ -146,6 +147,9 @@ public final class EventJsonWriter {
         } else if (body instanceof ProcessAsset a) {
             g.writeFieldName(ProcessAsset.JSON_KEY);
             writeAsset(g, a);
+        } else if (body instanceof ExportLoss l) {
+            g.writeFieldName(ExportLoss.JSON_KEY);
+            writeExportLoss(g, l);
         } else {
             throw new IllegalArgumentException("no JSON form for " + body.getClass().getName());
         }
@@ -202,6 +206,18 @@ public final class EventJsonWriter {
             g.writeFieldName(TIME);
             writeTimestamp(g, x.time());
         }
+        g.writeEndObject();
+    }
+
+    /** uint64 counts as strings, as protojson writes them (and rate_limit_info's count). */
+    private void writeExportLoss(JsonGenerator g, ExportLoss l) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("exporter", l.exporter());
+        g.writeStringField("reason", l.reason().json());
+        g.writeStringField("lost", Long.toString(l.lost()));
+        g.writeStringField("total", Long.toString(l.total()));
+        g.writeFieldName("since");
+        writeTimestamp(g, l.since());
         g.writeEndObject();
     }
 
