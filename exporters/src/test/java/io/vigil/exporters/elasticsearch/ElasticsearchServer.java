@@ -64,7 +64,7 @@ import javax.tools.ToolProvider;
  * analysis-common's pattern_capture filter, and the analysis-common module is not published. A
  * wrong API key is still refused (401), which is what the tests need.
  */
-final class ElasticsearchServer implements AutoCloseable {
+public final class ElasticsearchServer implements AutoCloseable {
     static final String VERSION = "8.19.21";
     private static final int NOBODY = 65534;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -114,7 +114,7 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     /** Starts a node whose data lives under {@code run} (created), and waits until it answers. */
-    static ElasticsearchServer start(Path run) throws IOException, InterruptedException {
+    public static ElasticsearchServer start(Path run) throws IOException, InterruptedException {
         return start(plainHome(), false, run);
     }
 
@@ -183,7 +183,8 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     private static Path plainHome() throws IOException {
-        Path home = Path.of("target", "es-home").toAbsolutePath();
+        // another module's tests (agent, through this module's test-jar) name this module's es-home
+        Path home = Path.of(System.getProperty("vigil.es.home", "target/es-home")).toAbsolutePath();
         if (!Files.isRegularFile(home.resolve("lib").resolve("elasticsearch-" + VERSION + ".jar"))) {
             throw new IllegalStateException(home + " has no Elasticsearch jars: run the exporters module's"
                     + " generate-test-resources phase (mvn -pl exporters test does)");
@@ -192,16 +193,16 @@ final class ElasticsearchServer implements AutoCloseable {
         return home;
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /** Stops the node (SIGTERM, then SIGKILL after 30 s). Its data stays for {@link #restart()}. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -218,7 +219,7 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     /** Starts the node again on the same ports and data. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         stop();
         startProcess();
     }
