@@ -64,16 +64,22 @@ final class ProcessModel {
             } catch (IOException e) {
                 throw new UncheckedIOException("reading /proc", e);
             }
-            int kernel = seedKernel(execveMap, seeds);
-            enricher.seedAll(seeds, startup::add);
-            log.info("seeded {} running processes from /proc ({} new in execve_map)", seeds.size(), kernel);
+            List<SeedProcess> kept = seedKernel(execveMap, seeds);
+            enricher.seedAll(kept, startup::add);
+            log.info("seeded {} running processes from /proc ({} seen by the sensors first, left to them)", kept.size(),
+                    seeds.size() - kept.size());
         }
         return new ProcessModel(enricher, startup);
     }
 
-    /** Adds the /proc processes to execve_map unless a sensor already recorded them. */
-    private static int seedKernel(BpfMap execveMap, List<SeedProcess> seeds) {
-        int added = 0;
+    /**
+     * Adds the /proc processes to execve_map unless a sensor already recorded them, and returns the
+     * ones to seed the cache with. A process that exec'd (or forked) between the sensors' attach and
+     * the end of the scan is in execve_map under its exec's key: its exec record is on its way, so a
+     * procFS seed would make a second process_exec with another exec_id. Such a seed is dropped.
+     */
+    private static List<SeedProcess> seedKernel(BpfMap execveMap, List<SeedProcess> seeds) {
+        List<SeedProcess> kept = new java.util.ArrayList<>(seeds.size());
         for (SeedProcess s : seeds) {
             ByteBuffer v = ByteBuffer.allocate(Layout.ExecveMapValue.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
             v.putInt(Layout.ExecveMapValue.KEY + Layout.ExecveKey.PID, s.pid());
@@ -84,14 +90,28 @@ final class ProcessModel {
             byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, s.pid()).array();
             try {
                 execveMap.update(key, v.array(), BpfMap.NOEXIST);
-                added++;
+                kept.add(s);
             } catch (BpfException e) {
                 if (e.errno() != 17) { // EEXIST: the fork sensor saw it first and knows better
                     log.warn("execve_map: cannot seed pid {}: {}", s.pid(), e.getMessage());
+                    kept.add(s);
+                } else if (sameIncarnation(execveMap, key, s)) {
+                    kept.add(s);
                 }
             }
         }
-        return added;
+        return kept;
+    }
+
+    /** The sensors' entry for the pid names the incarnation /proc showed (same start time). */
+    private static boolean sameIncarnation(BpfMap execveMap, byte[] key, SeedProcess s) {
+        try {
+            byte[] v = execveMap.lookup(key);
+            return v != null && ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong(Layout.ExecveMapValue.KEY + Layout.ExecveKey.KTIME) == s.ktime();
+        } catch (BpfException e) {
+            return true;
+        }
     }
 
     /** process_exec events (flag procFS) for the processes found at start-up, as Tetragon emits them. */
