@@ -145,6 +145,9 @@ public final class AssetGuard implements AutoCloseable {
             throw new PolicyInstallException(e.getMessage());
         }
         try {
+            // new marks first (a directory that cannot be marked fails here, before the kernel's maps
+            // change; until the rules swap below, the old rules answer for them)
+            addMarks(marks);
             for (Map.Entry<Integer, AssetProtectionPolicy> e : plan.rules().byIndex().entrySet()) {
                 datapath.putPolicy(e.getKey(), plan.config(e.getValue()));
             }
@@ -152,7 +155,7 @@ public final class AssetGuard implements AutoCloseable {
             clearLearned();
             learned = nextLearned;
             datapath.captureDns(nextLearned != null);
-            remark(marks);
+            dropMarks(marks);
             for (Integer old : indexes.values()) {
                 if (!plan.indexes().containsValue(old)) {
                     datapath.removePolicy(old);
@@ -170,6 +173,12 @@ public final class AssetGuard implements AutoCloseable {
     }
 
     private void remark(Set<AssetMarks.Mark> wanted) throws FanotifyException {
+        addMarks(wanted);
+        dropMarks(wanted);
+    }
+
+    /** Marks what is wanted and not yet marked; what was marked stays. */
+    private void addMarks(Set<AssetMarks.Mark> wanted) throws FanotifyException {
         if (!wanted.isEmpty() && fanotify == null) {
             fanotify = FanotifyGuard.builder(new AssetDecider(() -> rules, proc, new TaintStore() {
                 @Override
@@ -183,11 +192,21 @@ public final class AssetGuard implements AutoCloseable {
                 }
             }, this::post, AssetGuard::kill, this::execKtime, bootNanos)).decisionTimeout(DECISION_TIMEOUT).start();
         }
-        for (AssetMarks.Mark m : wanted) {
-            if (!marked.contains(m)) {
-                fanotify.protect(m.target(), m.path(), Set.of(Access.OPEN));
+        Set<AssetMarks.Mark> now = new LinkedHashSet<>(marked);
+        try {
+            for (AssetMarks.Mark m : wanted) {
+                if (!now.contains(m)) {
+                    fanotify.protect(m.target(), m.path(), Set.of(Access.OPEN));
+                    now.add(m);
+                }
             }
+        } finally {
+            marked = now;
         }
+    }
+
+    /** Unmarks what is no longer wanted. */
+    private void dropMarks(Set<AssetMarks.Mark> wanted) {
         for (AssetMarks.Mark m : marked) {
             if (!wanted.contains(m)) {
                 try {

@@ -72,6 +72,7 @@ import org.junit.jupiter.api.Test;
  * (agent logs, export files, the node's log, the spool) is kept when the test fails.
  */
 @Tag("kernel")
+@Tag("host-only")   // needs the Elasticsearch node the host build unpacks; nothing in it depends on the kernel's backend
 class ElasticsearchOutageKernelTest {
     private static final String MARK = "vigil-outage-";
     private static final Pattern MARKED = Pattern.compile(Pattern.quote(MARK) + "(\\d+)");
