@@ -8,6 +8,7 @@
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
 #   sudo bench/run.sh fanotify [opens] [rounds]  OpenLatencyBench: open with no guard / guard elsewhere / marked dir
+#   sudo bench/run.sh kill     [options]    KillLatencyBench: violation to death (--offenders 500 --warmup 50)
 #   sudo bench/run.sh asset    [options]    AssetGuardBench: model-theft guard, iperf3 off/on/tainted and connect
 #                                           latency with 10k allow entries (--seconds 5 --rounds 5 --connects 5000
 #                                           --warmup 1000 --entries 10000 --only iperf|connect); needs iperf3
@@ -22,14 +23,15 @@ cpfile=$bench/target/bench.classpath
 
 needs_build() {
   [ -f "$jar" ] && [ -f "$cpfile" ] && [ -x "$bench/target/workloads/execloop" ] \
-    && [ -x "$bench/target/workloads/getppid_loop" ] || return 0
+    && [ -x "$bench/target/workloads/getppid_loop" ] \
+    && [ -x "$bench/target/workloads/victim" ] || return 0
   # any source or pom newer than the bench jar
   [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root/agent/api/pom.xml" "$root/kprobe-bpf/src" \
             "$root/agent/src/main" "$root/agent/api/src/main" "$root/exporters/src/main" "$bench/src" \
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,15p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,16p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   # package, not install: the classpath file names the reactor's own jars, ~/.m2 stays untouched
@@ -57,6 +59,7 @@ case "$what" in
   exec)     need_root exec;     exec "${jvm[@]}" io.vigil.bench.ExecLoopBench "$@" ;;
   pipeline) need_root pipeline; exec "${jvm[@]}" io.vigil.bench.PipelineBench "$@" ;;
   open)     need_root open;     exec "${jvm[@]}" io.vigil.bench.OpenLoopBench "$@" ;;
+  kill)     need_root kill;     exec "${jvm[@]}" io.vigil.bench.KillLatencyBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
   file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
   fanotify) need_root fanotify; exec "${jvm[@]}" io.vigil.enforcement.fanotify.bench.OpenLatencyBench "$@" ;;
