@@ -1,8 +1,12 @@
 package io.vigil.bpf.generic;
 
+import io.vigil.bpf.BpfException;
 import io.vigil.bpf.BpfLink;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.BpfObject;
+import io.vigil.bpf.wire.GenericAbi;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /** A hook in the kernel ({@link GenericHookLoader#load}). {@link #close()} detaches and frees it; idempotent. */
@@ -29,6 +33,23 @@ public final class LoadedHook implements AutoCloseable {
     /** The links, in the order of {@link HookImage#attachments()}. */
     public List<BpfLink> links() {
         return links;
+    }
+
+    /**
+     * Sets or clears the monitor flag in the running hook's gen_config[0] (policy-mode): the programs
+     * stay attached and read the flag on their next run. Returns whether the flag was set before.
+     */
+    public synchronized boolean setMonitor(boolean monitor) throws BpfException {
+        BpfMap config = object.map("gen_config");
+        byte[] value = config.lookup(0);
+        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+        int flags = b.getInt(GenericAbi.Config.FLAGS);
+        boolean was = (flags & GenericAbi.HookFlag.MONITOR) != 0;
+        if (was != monitor) {
+            b.putInt(GenericAbi.Config.FLAGS, monitor ? flags | GenericAbi.HookFlag.MONITOR : flags & ~GenericAbi.HookFlag.MONITOR);
+            config.update(0, value);   // one aligned u32 changes: a program reading meanwhile sees either flag
+        }
+        return was;
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -71,8 +72,30 @@ final class FanotifyHooks implements AutoCloseable {
     /**
      * @param names the files the hook names with Equal, by (st_dev, st_ino): an open through another
      *              name of the same inode (a hard link, a bind mount) is matched as the named path
+     * @param monitor policy-mode monitor; switched in place by set-mode ({@link Handle#setMonitor})
      */
-    private record Rule(HookDescriptor hook, HookSpec spec, boolean exec, boolean monitor, int nargs, Map<Inode, String> names) {}
+    private record Rule(HookDescriptor hook, HookSpec spec, boolean exec, AtomicBoolean monitor, int nargs, Map<Inode, String> names) {}
+
+    /** A hook's marks and rule: {@link #close()} removes both; the mode switches without touching the marks. */
+    final class Handle implements AutoCloseable {
+        private final Rule rule;
+        private final List<Mark> marked;
+
+        private Handle(Rule rule, List<Mark> marked) {
+            this.rule = rule;
+            this.marked = marked;
+        }
+
+        /** Sets policy-mode monitor for the next decisions; returns the previous setting. */
+        boolean setMonitor(boolean monitor) {
+            return rule.monitor().getAndSet(monitor);
+        }
+
+        @Override
+        public void close() {
+            remove(rule, marked);
+        }
+    }
 
     record Inode(long dev, long ino) {}
 
@@ -89,7 +112,7 @@ final class FanotifyHooks implements AutoCloseable {
     }
 
     /** Marks what the hook names and starts deciding its events; the handle undoes both. */
-    synchronized AutoCloseable add(HookDescriptor hook, HookSpec spec, String access, PolicyMode mode)
+    synchronized Handle add(HookDescriptor hook, HookSpec spec, String access, PolicyMode mode)
             throws FanotifyException, IOException {
         Access a = "exec".equals(access) ? Access.EXEC : Access.OPEN;
         List<Mark> wanted = new ArrayList<>(marksFor(spec, a));
@@ -106,10 +129,11 @@ final class FanotifyHooks implements AutoCloseable {
             done.forEach(this::unmark);
             throw e;
         }
-        Rule rule = new Rule(hook, spec, a == Access.EXEC, mode == PolicyMode.MONITOR, hook.args().size(), namedInodes(spec));
+        Rule rule = new Rule(hook, spec, a == Access.EXEC, new AtomicBoolean(mode == PolicyMode.MONITOR), hook.args().size(),
+                namedInodes(spec));
         rules.add(rule);
         log.info("fanotify: {} marks for {} of policy {}", wanted.size(), hook.functionName(), hook.policyName());
-        return () -> remove(rule, wanted);
+        return new Handle(rule, wanted);
     }
 
     private synchronized void remove(Rule rule, List<Mark> marked) {
@@ -228,9 +252,10 @@ final class FanotifyHooks implements AutoCloseable {
             if (m.isEmpty()) {
                 continue;
             }
-            boolean denies = m.get().override() && !rule.monitor();
+            boolean monitor = rule.monitor().get();   // once: the event says what this decision did
+            boolean denies = m.get().override() && !monitor;
             if (m.get().post()) {
-                post(rule, m.get(), r, r.path());   // the name that was used, as the kernel reports it
+                post(rule, m.get(), r, r.path(), monitor);   // the name that was used, as the kernel reports it
             }
             if (denies) {
                 deny = true;
@@ -240,10 +265,10 @@ final class FanotifyHooks implements AutoCloseable {
         return deny ? Decision.deny(reason) : Decision.allow("");
     }
 
-    private void post(Rule rule, FanotifySelectors.Match m, PermissionRequest r, String path) {
+    private void post(Rule rule, FanotifySelectors.Match m, PermissionRequest r, String path, boolean monitor) {
         int actions = m.override() ? GenericAbi.Action.OVERRIDE : GenericAbi.Action.POST;
         byte[] rec = FileDenyRecords.encode(bootNanos.getAsLong(), r.pid(), processKtime(r.pid()), rule.hook().hookId(),
-                m.selector(), rule.nargs(), actions, m.override() && rule.monitor(), path);
+                m.selector(), rule.nargs(), actions, m.override() && monitor, path);
         records.test(rec);   // a full event path counts the drop (raw queue drops in vigil status)
     }
 

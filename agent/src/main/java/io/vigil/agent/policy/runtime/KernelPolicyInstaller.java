@@ -19,6 +19,7 @@ import io.vigil.bpf.Backend;
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.generic.BinaryTables;
 import io.vigil.bpf.generic.GenericHookLoader;
+import io.vigil.bpf.generic.LoadedHook;
 import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.TracingPolicy;
@@ -162,6 +163,48 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         if (!loaded.compiled().binaries().equals(BinaryTableSet.EMPTY)) {
             restoreTables();
         }
+    }
+
+    /**
+     * Flips the monitor flag of each of the policy's hooks where it runs: gen_config[0] of its BPF
+     * object, or its fanotify rule. Hook by hook, so for a moment a policy with several hooks runs in
+     * both modes; a failure puts back the hooks already switched.
+     */
+    @Override
+    public boolean switchMode(Installed handle, PolicyMode mode) throws PolicyInstallException {
+        Loaded loaded = (Loaded) handle;
+        if (!installed.contains(loaded)) {
+            throw new IllegalArgumentException("not installed by this installer: " + handle);
+        }
+        boolean monitor = mode == PolicyMode.MONITOR;
+        List<AutoCloseable> done = new ArrayList<>();
+        List<Boolean> before = new ArrayList<>();
+        try {
+            for (AutoCloseable h : loaded.loadedHooks()) {
+                before.add(setMonitor(h, monitor));
+                done.add(h);
+            }
+        } catch (BpfException | RuntimeException e) {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    setMonitor(done.get(i), before.get(i));
+                } catch (BpfException | RuntimeException again) {
+                    log.error("{} stays in the other mode: {}", done.get(i), again.getMessage());
+                }
+            }
+            throw new PolicyInstallException("switching to " + mode.spelling() + " failed: " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    private static boolean setMonitor(AutoCloseable hook, boolean monitor) throws BpfException {
+        if (hook instanceof LoadedHook h) {
+            return h.setMonitor(monitor);
+        }
+        if (hook instanceof FanotifyHooks.Handle h) {
+            return h.setMonitor(monitor);
+        }
+        throw new IllegalStateException("a hook of unknown kind: " + hook);
     }
 
     /** The next ids, and the matchBinaries bits of the installed policies (uninstalled ones free theirs). */

@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * Puts one policy into the kernel and takes it out. The manager calls it from one thread at a time.
  * {@link #install} is all or nothing: when it throws, nothing of the policy stays loaded. A mode
- * change is a second install in the other mode, so an installer never changes a running policy.
+ * change is done in place when the installer can ({@link #switchMode}), else by a second install in
+ * the other mode.
  */
 public interface PolicyInstaller {
 
@@ -49,4 +50,13 @@ public interface PolicyInstaller {
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;
 
     void uninstall(Installed installed);
+
+    /**
+     * Switches a running policy to {@code mode} in place: its hooks stay attached (no reload, no gap)
+     * and only their policy-mode changes. Returns false when this installer cannot, and the manager
+     * then reinstalls in the other mode; throws when the switch failed, leaving the policy as it was.
+     */
+    default boolean switchMode(Installed installed, PolicyMode mode) throws PolicyInstallException {
+        return false;
+    }
 }

@@ -199,8 +199,9 @@ public final class PolicyManager {
     }
 
     /**
-     * Re-installs the policy in the other mode; the old installation runs until the new one is in,
-     * and stays when the new one fails. The mode holds over later changes of the policy's file.
+     * Switches the policy's mode in place when the installer can (the hooks keep running), else
+     * re-installs it in the other mode: the old installation runs until the new one is in, and stays
+     * when the new one fails. The mode holds over later changes of the policy's file.
      */
     public synchronized void setMode(String name, PolicyMode mode) throws PolicyInstallException {
         Running r = running.get(name);
@@ -211,10 +212,15 @@ public final class PolicyManager {
             running.put(name, new Running(r.policy(), r.origin(), mode, true, r.installed()));
             return;
         }
+        if (installer.switchMode(r.installed(), mode)) {
+            running.put(name, new Running(r.policy(), r.origin(), mode, true, r.installed()));
+            log.info("policy {} now in {} mode (switched in place)", name, mode.spelling());
+            return;
+        }
         PolicyInstaller.Installed fresh = installer.install(r.policy(), mode);
         running.put(name, new Running(r.policy(), r.origin(), mode, true, fresh));
         installer.uninstall(r.installed());
-        log.info("policy {} now in {} mode", name, mode.spelling());
+        log.info("policy {} now in {} mode (reinstalled)", name, mode.spelling());
     }
 
     public synchronized List<Status> list() {

@@ -259,6 +259,12 @@ class ConnectOverrideKernelTest {
         assertEquals(before + 200, serverCounts().path("tcp7201").asInt(), "nothing more got through");
         List<JsonNode> ev = exactly("watch-connect", enforced.pid(), 100);
         assertEquals("KPROBE_ACTION_OVERRIDE", ev.get(0).path("action").asText());
+
+        agent.policies().orElseThrow().setMode("watch-connect", PolicyMode.MONITOR);   // back, in place
+        Client again = client("tcp", peer.peerAddr(), 7201, 50);
+        assertEquals(50, again.ok(), "after set-mode monitor: " + again);
+        assertEquals(before + 250, serverCounts().path("tcp7201").asInt());
+        assertEquals("KPROBE_ACTION_POST", exactly("watch-connect", again.pid(), 50).get(0).path("action").asText());
     }
 
     private record Client(long pid, int ok, Map<String, Integer> errnos, String out) {}

@@ -203,6 +203,12 @@ class FileOverrideKernelTest {
         assertEquals("n=0", after.trim(), "after set-mode enforce");
         assertEquals(200, events.awaitCount("watch-dir", q.pid(), 200).size());
         assertNotEquals("", ev.get(0).at("/args/0/string_arg").asText());
+
+        agent.policies().orElseThrow().setMode("watch-dir", PolicyMode.MONITOR);   // and back, in place
+        Process r = new ProcessBuilder("/bin/bash", "-c", loop, "c", f.toString(), unrelated.toString()).start();
+        String back = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, r.waitFor());
+        assertEquals("n=200", back.trim(), "after set-mode monitor");
     }
 
     private Path copy(String from, String name) throws Exception {

@@ -147,6 +147,23 @@ class PolicyManagerTest {
     }
 
     @Test
+    void setModeSwitchesInPlaceWhenTheInstallerCanAndKeepsTheModeWhenTheSwitchFails() throws Exception {
+        RecordingInstaller inst = new RecordingInstaller();
+        inst.switchesInPlace = true;
+        PolicyManager m = new PolicyManager(inst);
+        Path f = write("a.yaml", policy("a", "sys_openat"));
+        m.applyFile(f, PolicyManager.Origin.DIRECTORY);
+        m.setMode("a", PolicyMode.MONITOR);
+        m.setMode("a", PolicyMode.ENFORCE);
+        assertEquals(List.of("install a sys_openat enforce", "switch a monitor", "switch a enforce"), inst.log,
+                "no reinstall: the running installation is switched");
+        inst.refuse.add("a");
+        assertThrows(PolicyInstallException.class, () -> m.setMode("a", PolicyMode.MONITOR));
+        assertEquals(PolicyMode.ENFORCE, m.list().get(0).mode(), "a failed switch leaves the mode as it was");
+        assertEquals(1, inst.live.size());
+    }
+
+    @Test
     void concurrentCallersNeverOverlapInTheInstaller() throws Exception {
         RecordingInstaller inst = new RecordingInstaller();
         PolicyManager m = new PolicyManager(inst);

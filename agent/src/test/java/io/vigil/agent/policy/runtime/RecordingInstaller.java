@@ -17,6 +17,8 @@ final class RecordingInstaller implements PolicyInstaller {
     final List<String> log = new ArrayList<>();
     final List<String> refuse = new ArrayList<>();
     final AtomicInteger overlaps = new AtomicInteger();
+    /** Switch modes in place (as the kernel installer does) instead of letting the manager reinstall. */
+    boolean switchesInPlace;
     private final AtomicInteger inside = new AtomicInteger();
 
     @Override
@@ -44,6 +46,24 @@ final class RecordingInstaller implements PolicyInstaller {
                 throw new AssertionError("uninstalled twice: " + i);
             }
             log.add("uninstall " + i.name() + " " + i.version());
+        } finally {
+            inside.decrementAndGet();
+        }
+    }
+
+    @Override
+    public boolean switchMode(Installed installed, PolicyMode mode) throws PolicyInstallException {
+        if (!switchesInPlace) {
+            return false;
+        }
+        enter();
+        try {
+            Inst i = (Inst) installed;
+            if (refuse.contains(i.name())) {
+                throw new PolicyInstallException("gen_config of " + i.name() + " cannot be written");
+            }
+            log.add("switch " + i.name() + " " + mode.spelling());
+            return true;
         } finally {
             inside.decrementAndGet();
         }

@@ -17,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import io.vigil.bpf.ProgramStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process that writes to a protected directory dies before its next instruction (the marker file
  * it would write next never appears) and its exit says SIGKILL; the same program writing
  * elsewhere is untouched; Signal delivers argSig; in monitor mode nothing is done and the event
- * says what would have been, until set-mode enforce.
+ * says what would have been, until set-mode enforce, which switches the running programs (no reload) and back.
  */
 @Tag("kernel")
 class SignalActionsKernelTest {
@@ -141,9 +144,24 @@ class SignalActionsKernelTest {
         assertEquals(1, ev.size(), "exactly one would-have event");
         assertEquals(KprobeAction.POST, ((ProcessKprobe) ev.get(0).body()).action(), "nothing was done");
 
+        Set<Integer> programs = programIds();
         agent.policies().orElseThrow().setMode("kill-later", PolicyMode.ENFORCE);
         Process k = writer(dir.resolve("g"), tmp.resolve("after-enforce"));
         assertEquals(128 + 9, k.waitFor());
         assertFalse(Files.exists(tmp.resolve("after-enforce")));
+
+        agent.policies().orElseThrow().setMode("kill-later", PolicyMode.MONITOR);
+        Process back = writer(dir.resolve("h"), tmp.resolve("after-monitor-again"));
+        assertEquals(0, back.waitFor(), "monitor again, but killed: " + new String(back.getInputStream().readAllBytes()));
+        List<Event> again = sink.await(e -> e.body() instanceof ProcessKprobe p && p.process().pid() == back.pid(), 1, WAIT);
+        assertEquals(KprobeAction.POST, ((ProcessKprobe) again.get(0).body()).action());
+        assertEquals(programs, programIds(), "set-mode reloaded programs: it must switch the running ones");
+    }
+
+    /** The ids of the BPF programs this JVM holds: a reload would give new ones. */
+    private static Set<Integer> programIds() {
+        Set<Integer> ids = new TreeSet<>();
+        ProgramStats.ofThisProcess().forEach(r -> ids.add(r.id()));
+        return ids;
     }
 }
