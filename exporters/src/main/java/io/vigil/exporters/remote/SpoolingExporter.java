@@ -50,8 +50,9 @@ import java.util.function.LongSupplier;
  * while it backs off, see {@link #open}) until it answers a batch. Meanwhile every accepted record is
  * spooled, after the queue. What a {@code kill -9} during an outage can lose is what is in memory: the
  * batch being retried (at most {@link QueueOptions#maxBatchRecords()} records) and the one record read
- * for the next batch that did not fit (the carry), and, until a record is accepted after the first
- * failed attempt, the queue (the move happens on the pipeline's thread). Spooled records are replayed
+ * for the next batch that did not fit (the carry): at most {@code maxBatchRecords + 1} records. The
+ * queue is moved on the pipeline's thread, by the next {@link #accept} or {@link #flush} after the first
+ * failed attempt; until then it is memory too. Spooled records are replayed
  * after a restart ({@link FsyncPolicy} decides what an OS crash can take from them). While the receiver
  * is up, records in the queue are memory too; a queue capacity of 0 spools everything. On
  * {@link #close()}, what could not be delivered within the close timeout is spooled (after what the
