@@ -20,6 +20,7 @@ import io.vigil.api.ProcessUprobe;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.api.json.Rfc3339;
 import io.vigil.exporters.filter.Processes;
+import io.vigil.exporters.remote.LossAlarm;
 import io.vigil.exporters.remote.Record;
 import io.vigil.exporters.remote.RecordEncoder;
 import java.io.ByteArrayOutputStream;
@@ -102,7 +103,7 @@ public final class EcsEncoder implements RecordEncoder {
         g.writeEndObject();
         writeEvent(g, body);
         if (body instanceof ExportLoss l) {
-            g.writeStringField("message", lossMessage(l));
+            g.writeStringField("message", LossAlarm.describe(l));
         }
         if (body instanceof PolicyEvent p) {
             string(g, "message", p.message());
@@ -240,12 +241,6 @@ public final class EcsEncoder implements RecordEncoder {
         g.writeStringField("reason", l.reason().json());
         g.writeStringField("start", Rfc3339.format(l.since()));
         g.writeEndObject();
-    }
-
-    /** "the kafka exporter lost 12 events (40 since the agent started): spool_full". */
-    static String lossMessage(ExportLoss l) {
-        return "the " + l.exporter() + " exporter lost " + l.lost() + (l.lost() == 1 ? " event" : " events")
-                + " (" + l.total() + " since the agent started): " + l.reason().json();
     }
 
     /**

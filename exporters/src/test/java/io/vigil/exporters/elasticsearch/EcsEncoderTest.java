@@ -257,9 +257,6 @@ class EcsEncoderTest {
     @Test
     void anExportLossIsKeyedByItsExporter() {
         assertEquals("export_loss:kafka", encoder.encode(exportLoss()).key());
-        ExportLoss one = new ExportLoss("syslog", ExportLoss.Reason.QUEUE_FULL, 1, 1, Instant.EPOCH);
-        assertEquals("the syslog exporter lost 1 event (1 since the agent started): queue_full",
-                EcsEncoder.lossMessage(one));
     }
 
     @Test

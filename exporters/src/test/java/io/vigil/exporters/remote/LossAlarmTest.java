@@ -81,13 +81,25 @@ class LossAlarmTest {
         assertTrue(down.calls > 0);
         SpoolingExporter.Stats s = e.stats();
         assertEquals(2, s.queued());
+        assertEquals(2, s.movedToSpool(), "the third record overflowed: the queue went to the spool first");
         assertEquals(fits, s.spooled(), "2048 bytes of " + frame + "-byte frames");
-        long lost = 40 - 2 - fits;
+        long lost = 40 - fits;
         ExportLoss a = only(alarm.due(false));
         assertEquals(new ExportLoss("fake", ExportLoss.Reason.SPOOL_FULL, lost, lost, T0), a);
         assertEquals(lost, e.stats().lost());
         assertEquals(List.of(), alarm.due(false), "reported once");
         e.close();
+    }
+
+    @Test
+    void anAlertEncodesForKafkaKeyedByItsExporterAndReadsAsASentence() {
+        Event alert = new Event("n1", T0, new ExportLoss("syslog", ExportLoss.Reason.QUEUE_FULL, 1, 3, T0));
+        Record r = new JsonRecordEncoder().encode(alert);
+        assertEquals("export_loss:syslog", r.key(), "about no process: one exporter's alerts in one partition");
+        assertTrue(new String(r.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                .startsWith("{\"export_loss\":{\"exporter\":\"syslog\""));
+        assertEquals("the syslog exporter lost 1 event (3 since the agent started): queue_full",
+                LossAlarm.describe((ExportLoss) alert.body()));
     }
 
     @Test
@@ -194,7 +206,8 @@ class LossAlarmTest {
         });
         SpoolingExporter.Stats s = e.stats();
         assertEquals(500, s.accepted());
-        assertEquals(500, s.queued() + s.spooled() + s.lost(), "every event queued, spooled or counted lost");
+        assertEquals(500, s.queued() - s.movedToSpool() + s.spooled() + s.lost(),
+                "every event queued, spooled or counted lost (moved from the queue to the spool: counted once)");
         assertTrue(s.lost() > 400, s.toString());
         assertEquals(1, got.size(), "the first loss at once, the rest wait for the interval");
         long first = ((ExportLoss) got.get(0).body()).lost();
