@@ -166,6 +166,67 @@ class LossAlarmTest {
         e.close();
     }
 
+    /** A loss counter without an exporter behind it. */
+    private static final class Losing implements LossAlarm.Source {
+        final String name;
+        long lost;
+
+        Losing(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public long lost() {
+            return lost;
+        }
+
+        @Override
+        public ExportLoss.Reason lastLossReason() {
+            return ExportLoss.Reason.SPOOL_FULL;
+        }
+    }
+
+    private static List<String> lossesOf(List<Event> got) {
+        return got.stream().map(e -> ((ExportLoss) e.body()).exporter()).toList();
+    }
+
+    @Test
+    void anAlertReachesTheOtherRemotesButNeverTheExporterThatLost() {
+        Losing kafka = new Losing("kafka");
+        Losing es = new Losing("elasticsearch");
+        List<Event> local = new ArrayList<>();
+        List<Event> toKafka = new ArrayList<>();
+        List<Event> toEs = new ArrayList<>();
+        List<Event> toSyslog = new ArrayList<>();
+        java.util.Map<String, EventSink> remotes = new java.util.LinkedHashMap<>();
+        remotes.put("kafka", new Recording(toKafka));
+        remotes.put("elasticsearch", new Recording(toEs));
+        remotes.put("syslog", new Recording(toSyslog));
+        LossAlertSink sink = new LossAlertSink(new LossAlarm(List.of(kafka, es), 10 * SECOND, "n1", () -> now, wall),
+                List.of(new Recording(local)), remotes);
+        kafka.lost = 5;
+        sink.flush();
+        assertEquals(List.of("kafka"), lossesOf(local));
+        assertEquals(List.of(), toKafka, "kafka is the one failing: not handed its own alert");
+        assertEquals(List.of("kafka"), lossesOf(toEs));
+        assertEquals(List.of("kafka"), lossesOf(toSyslog));
+        es.lost = 2;
+        sink.accept(event(0));
+        assertEquals(List.of("elasticsearch"), lossesOf(toKafka));
+        assertEquals(List.of("kafka"), lossesOf(toEs), "not its own");
+        assertEquals(List.of("kafka", "elasticsearch"), lossesOf(toSyslog));
+        kafka.lost = 6;
+        sink.close();
+        assertEquals(List.of("kafka", "elasticsearch", "kafka"), lossesOf(local), "close forces the last one out");
+        assertEquals(List.of("kafka", "elasticsearch"), lossesOf(toSyslog), "at close the remotes are closed already");
+        assertEquals(0, sink.targetFailures());
+    }
+
     @Test
     void aBlockedReceiverNeverMakesTheCallerOrTheAlertWait() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
