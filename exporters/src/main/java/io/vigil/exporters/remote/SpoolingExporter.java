@@ -92,9 +92,9 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
     }
 
     /**
-     * Counters, read at any time. {@code movedToSpool} counts queued records moved to the spool (each
-     * also counted in {@code spooled} or {@code lost}), so {@code accepted = queued - movedToSpool +
-     * spooled + lost} until close spools what is left in memory.
+     * Counters, read at any time. {@code movedToSpool} counts queued records moved to the spool (the
+     * receiver down, the queue full, or at close; each also counted in {@code spooled} or {@code lost}),
+     * so {@code accepted = queued - movedToSpool + spooled + lost}.
      */
     public record Stats(long accepted, long queued, long spooled, long sent, long lost, long refused,
                         long sendFailures, long encodeFailures, long replayed, long spoolTruncatedBytes,
@@ -396,6 +396,7 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
         if (queue != null) {
             queue.drainTo(left);
         }
+        movedToSpool.add(left.size());
         for (Record r : left) {
             toSpool(r);
         }

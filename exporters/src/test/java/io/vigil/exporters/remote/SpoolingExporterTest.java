@@ -272,6 +272,9 @@ class SpoolingExporterTest {
         first.runOnce(now += 300 * MS); // a batch of 10 in flight, failing
         assertEquals(0, first.stats().spooled());
         first.close();
+        SpoolingExporter.Stats st = first.stats();
+        assertEquals(30, st.movedToSpool(), "the batch, the carry and the queue: " + st);
+        assertEquals(st.accepted(), st.queued() - st.movedToSpool() + st.spooled() + st.lost());
         FakeSender up = new FakeSender();
         SpoolingExporter second = exporter(up, spool(1 << 20), opts(100, 10));
         drain(second);
