@@ -174,18 +174,24 @@ public final class RemoteExportFlags {
 
     /**
      * The sinks to put before {@code outputs} in the pipeline: the exporters, then the sink that turns
-     * their losses into export_loss alerts in {@code outputs} (stdout, the JSON file, the counters). The
-     * remote exporters do not carry each other's alerts: their encoders (ECS, CEF) describe a process.
+     * their losses into export_loss alerts in {@code outputs} (stdout, the JSON file, the counters) and in
+     * the other remote exporters (a Kafka loss in Elasticsearch and syslog: the SIEM is where security
+     * teams look). Never in the exporter that lost: it is the one failing, its alert would be lost with
+     * its events or wait behind them.
      */
     static List<EventSink> withLossAlerts(List<Started> remotes, List<EventSink> outputs, String nodeName) {
         if (remotes.isEmpty()) {
             return List.of();
         }
         List<EventSink> out = new ArrayList<>();
-        remotes.forEach(r -> out.add(r.exporter()));
+        Map<String, EventSink> byName = new LinkedHashMap<>();
+        for (Started r : remotes) {
+            out.add(r.exporter());
+            byName.put(r.exporter().name(), r.exporter()); // the name its alerts carry (LossAlarm.Source)
+        }
         LossAlarm alarm = new LossAlarm(remotes.stream().map(Started::exporter).toList(),
                 LossAlarm.DEFAULT_INTERVAL_NANOS, nodeName, System::nanoTime, InstantSource.system());
-        out.add(new LossAlertSink(alarm, outputs));
+        out.add(new LossAlertSink(alarm, outputs, byName));
         return out;
     }
 

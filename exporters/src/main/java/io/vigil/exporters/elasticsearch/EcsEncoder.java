@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
 import io.vigil.api.EventBody;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.PolicyEvent;
@@ -19,6 +20,7 @@ import io.vigil.api.ProcessUprobe;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.api.json.Rfc3339;
 import io.vigil.exporters.filter.Processes;
+import io.vigil.exporters.remote.LossAlarm;
 import io.vigil.exporters.remote.Record;
 import io.vigil.exporters.remote.RecordEncoder;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +83,7 @@ public final class EcsEncoder implements RecordEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return new Record(id, event.body().process().execId(), buf.toByteArray());
+        return new Record(id, RecordEncoder.key(event), buf.toByteArray());
     }
 
     /** base64url(SHA-256(json)[0..16)), no padding. */
@@ -100,6 +102,9 @@ public final class EcsEncoder implements RecordEncoder {
         g.writeStringField("version", ECS_VERSION);
         g.writeEndObject();
         writeEvent(g, body);
+        if (body instanceof ExportLoss l) {
+            g.writeStringField("message", LossAlarm.describe(l));
+        }
         if (body instanceof PolicyEvent p) {
             string(g, "message", p.message());
             strings(g, "tags", p.tags());
@@ -118,7 +123,9 @@ public final class EcsEncoder implements RecordEncoder {
             g.writeStringField("name", e.nodeName());
             g.writeEndObject();
         }
-        writeProcess(g, body);
+        if (body.process() != null) { // export_loss is about the agent's exporter, not a process
+            writeProcess(g, body);
+        }
         if (body instanceof PolicyEvent p) {
             writeFile(g, p.args());
             writeNetwork(g, p.args());
@@ -135,6 +142,10 @@ public final class EcsEncoder implements RecordEncoder {
     private static void writeEvent(JsonGenerator g, EventBody body) throws IOException {
         if (body instanceof ProcessAsset a) {
             writeAssetEvent(g, a);
+            return;
+        }
+        if (body instanceof ExportLoss l) {
+            writeLossEvent(g, l);
             return;
         }
         boolean alert = isEnforcement(body);
@@ -208,6 +219,28 @@ public final class EcsEncoder implements RecordEncoder {
         }
         eventObject(g, a, !taint, categories, types, a.event().toLowerCase(Locale.ROOT),
                 a.enforced() ? "failure" : "success");
+    }
+
+    /**
+     * The agent lost security events on their way to another receiver: an alert (a gap in the record
+     * is what an attacker who floods or cuts a SIEM link wants), category host and type info (ECS has
+     * no category for the monitoring pipeline itself; host is the machine whose record has the gap),
+     * outcome failure. event.reason is the reason code, event.start the start of the interval the
+     * losses fall in (@timestamp its end); the exporter and the counts are in the message and, as
+     * fields, in vigil.export_loss (stored, not indexed, as all of vigil).
+     */
+    private static void writeLossEvent(JsonGenerator g, ExportLoss l) throws IOException {
+        g.writeObjectFieldStart("event");
+        g.writeStringField("kind", "alert");
+        strings(g, "category", List.of("host"));
+        strings(g, "type", List.of("info"));
+        g.writeStringField("action", ExportLoss.JSON_KEY);
+        g.writeStringField("outcome", "failure");
+        g.writeStringField("module", "vigil");
+        g.writeStringField("dataset", "vigil." + ExportLoss.JSON_KEY);
+        g.writeStringField("reason", l.reason().json());
+        g.writeStringField("start", Rfc3339.format(l.since()));
+        g.writeEndObject();
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.Arrays;
 
 /**
  * The Tetragon JSON of an event as a {@link Record}: payload = the JSON object (no line break),
- * id = {@link RecordIds} of that JSON, key = the process's exec_id (so one process's events stay in
- * one Kafka partition, in order). Not thread-safe: one per accepting thread.
+ * id = {@link RecordIds} of that JSON, key = {@link RecordEncoder#key} (the process's exec_id, so one
+ * process's events stay in one Kafka partition, in order). Not thread-safe: one per accepting thread.
  */
 public final class JsonRecordEncoder implements RecordEncoder {
     private final EventJsonWriter writer;
@@ -29,7 +29,7 @@ public final class JsonRecordEncoder implements RecordEncoder {
     @Override
     public Record encode(Event event) {
         byte[] json = json(event);
-        return new Record(RecordIds.of(json), event.body().process().execId(), json);
+        return new Record(RecordIds.of(json), RecordEncoder.key(event), json);
     }
 
     /** The event's canonical JSON, as {@link RecordIds} hashes it. */

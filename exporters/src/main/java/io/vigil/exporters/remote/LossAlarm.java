@@ -64,6 +64,15 @@ public final class LossAlarm {
     }
 
     /**
+     * An alert in words, for the receivers' message fields (ECS message, CEF msg):
+     * "the kafka exporter lost 12 events (40 since the agent started): spool_full".
+     */
+    public static String describe(ExportLoss l) {
+        return "the " + l.exporter() + " exporter lost " + l.lost() + (l.lost() == 1 ? " event" : " events")
+                + " (" + l.total() + " since the agent started): " + l.reason().json();
+    }
+
+    /**
      * The alerts due now: one for each exporter that lost events since its last alert, if it has not
      * had one yet or the interval has passed since (or {@code force}, at close). The first loss is
      * reported at once; later ones wait for the interval and are summed.

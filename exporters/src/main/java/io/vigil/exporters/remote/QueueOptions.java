@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param maxBatchBytes  ... and at most this many payload bytes (a single larger record goes alone)
  * @param linger         how long a batch that is not full may wait for more records
  * @param retryPause     the wait before sending a batch again once the sender gave up on it (its
- *                       own back-off ran out); records arriving meanwhile queue, then spool
+ *                       own back-off ran out); records arriving meanwhile are spooled (the receiver is
+ *                       down), or queued when there is no spool
  * @param closeTimeout   how long {@code close()} keeps trying to deliver before it spools what is
  *                       left in memory and stops
  */

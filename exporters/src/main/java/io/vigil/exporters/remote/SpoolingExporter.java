@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  *  accept(event) ── encode once (id fixed) ──▶ bounded queue ──┐
- *                        │ queue full, or spool not drained     ├─▶ sender thread: batch ─▶ RecordSender
- *                        └──────────────────▶ DiskSpool ────────┘        (RetryingSender)   (syslog, Kafka)
- *                                 │ spool full too
+ *                        │ queue full, spool not drained,   │   ├─▶ sender thread: batch ─▶ RecordSender
+ *                        │ or receiver down                 ▼   │        (RetryingSender)   (syslog, Kafka)
+ *                        └──────────────────▶ DiskSpool ────────┘
+ *                                 │ spool full too      (the queue moves there first)
  *                                 └──▶ lost: counted, and reported to the {@link Listener}
  * </pre>
  * A loss is also what {@link LossAlarm} turns into {@code export_loss} alert events for the agent's
@@ -30,18 +31,30 @@ import java.util.function.LongSupplier;
  *
  * <h2>Order</h2>
  * Records are delivered in the order accepted. The caller puts a record in the queue only while the
- * spool holds nothing unread; once a record overflowed to the spool, the following ones go there too
- * until the sender has read it all. So everything in the queue is older than everything unread in the
- * spool, and the sender takes from the queue first, then from the spool. A spool left by a previous
- * run is replayed first: its records are older than anything accepted since.
+ * spool holds nothing unread and the receiver is not down. A record that goes to the spool instead
+ * (queue full, or receiver down) first moves the whole queue there, in order; the following records go
+ * to the spool too until the sender has read it all. So the queue holds records only while the spool
+ * has nothing unread, the batch being sent is older than the queue, the queue older than the spool,
+ * and the sender takes from the queue first, then from the spool. A spool left by a previous run is
+ * replayed first: its records are older than anything accepted since.
  *
  * <h2>Delivery</h2>
  * A batch (see {@link Batch}: max records, max bytes, linger) is sent until the sender accepts it;
  * spooled records are acknowledged only then. A Retriable failure that outlasts the sender's own
  * retries keeps the batch, and it is sent again after {@link QueueOptions#retryPause()}. A Fatal one
  * is the sender's to dead-letter ({@link RetryingSender}); an undecorated sender's Fatal is counted
- * here as dead-lettered, reported, and the batch dropped. Records in the queue at a {@code kill -9} are
- * lost (the queue is memory; a capacity of 0 spools everything); spooled ones are replayed. On
+ * here as dead-lettered, reported, and the batch dropped.
+ *
+ * <h2>Receiver down</h2>
+ * The receiver is down from its first failed attempt (the {@link RetryingSender} tells its listener
+ * while it backs off, see {@link #open}) until it answers a batch. Meanwhile every accepted record is
+ * spooled, after the queue. What a {@code kill -9} during an outage can lose is what is in memory: the
+ * batch being retried (at most {@link QueueOptions#maxBatchRecords()} records) and the one record read
+ * for the next batch that did not fit (the carry): at most {@code maxBatchRecords + 1} records. The
+ * queue is moved on the pipeline's thread, by the next {@link #accept} or {@link #flush} after the first
+ * failed attempt; until then it is memory too. Spooled records are replayed
+ * after a restart ({@link FsyncPolicy} decides what an OS crash can take from them). While the receiver
+ * is up, records in the queue are memory too; a queue capacity of 0 spools everything. On
  * {@link #close()}, what could not be delivered within the close timeout is spooled (after what the
  * spool already holds: the one case where order across a restart is not kept).
  *
@@ -78,9 +91,14 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
         };
     }
 
-    /** Counters, read at any time. */
+    /**
+     * Counters, read at any time. {@code movedToSpool} counts queued records moved to the spool (the
+     * receiver down, the queue full, or at close; each also counted in {@code spooled} or {@code lost}),
+     * so {@code accepted = queued - movedToSpool + spooled + lost}.
+     */
     public record Stats(long accepted, long queued, long spooled, long sent, long lost, long refused,
-                        long sendFailures, long encodeFailures, long replayed, long spoolTruncatedBytes) {
+                        long sendFailures, long encodeFailures, long replayed, long spoolTruncatedBytes,
+                        long movedToSpool) {
     }
 
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -93,9 +111,11 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
     private final Listener listener;
     private final LongSupplier nanoClock;
     private final ArrayBlockingQueue<Record> queue; // null when queueCapacity is 0
+    private final ReceiverState receiver;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder queued = new LongAdder();
     private final LongAdder spooled = new LongAdder();
+    private final LongAdder movedToSpool = new LongAdder();
     private final LongAdder encodeFailures = new LongAdder();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -127,6 +147,16 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
      */
     SpoolingExporter(RecordEncoder encoder, RecordSender sender, DiskSpool spool, QueueOptions options,
                      Listener listener, LongSupplier nanoClock) {
+        this(encoder, sender, spool, options, listener, nanoClock, new ReceiverState());
+    }
+
+    /**
+     * @param receiver shared with the {@link RetryingSender} inside {@code sender} (its listener wrapped by
+     *                 {@link ReceiverState#watching}), so a failed attempt is known before the retries end
+     */
+    SpoolingExporter(RecordEncoder encoder, RecordSender sender, DiskSpool spool, QueueOptions options,
+                     Listener listener, LongSupplier nanoClock, ReceiverState receiver) {
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.spool = spool;
@@ -147,7 +177,13 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
      */
     public static SpoolingExporter start(RecordEncoder encoder, RecordSender sender, DiskSpool spool,
                                          QueueOptions options, Listener listener) {
-        SpoolingExporter e = new SpoolingExporter(encoder, sender, spool, options, listener, System::nanoTime);
+        return start(encoder, sender, spool, options, listener, new ReceiverState());
+    }
+
+    private static SpoolingExporter start(RecordEncoder encoder, RecordSender sender, DiskSpool spool,
+                                          QueueOptions options, Listener listener, ReceiverState receiver) {
+        SpoolingExporter e = new SpoolingExporter(encoder, sender, spool, options, listener, System::nanoTime,
+                receiver);
         Thread t = new Thread(e::loop, "vigil-export-" + sender.name());
         t.setDaemon(true);
         e.thread = t;
@@ -166,9 +202,11 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
                                         Listener listener) throws IOException {
         Listener l = Objects.requireNonNullElse(listener, Listener.NONE);
         DiskSpool s = spool == null ? null : DiskSpool.open(spool);
-        RetryingSender retrying = new RetryingSender(sender, backoff, Sleeper.SYSTEM, System::nanoTime, deadLetters, l);
+        ReceiverState receiver = new ReceiverState();
+        RetryingSender retrying = new RetryingSender(sender, backoff, Sleeper.SYSTEM, System::nanoTime, deadLetters,
+                receiver.watching(l));
         try {
-            return start(encoder, retrying, s, options, l);
+            return start(encoder, retrying, s, options, l, receiver);
         } catch (RuntimeException e) {
             if (s != null) {
                 s.close();
@@ -197,13 +235,34 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
     }
 
     private void offer(Record r) {
-        if (queue != null && (spool == null || !spool.hasUnread()) && queue.offer(r)) {
+        if (queue != null && (spool == null || !(spool.hasUnread() || receiver.isDown())) && queue.offer(r)) {
             queued.increment();
             wakeSender();
             return;
         }
+        moveQueueToSpool();
         toSpool(r);
         wakeSender();
+    }
+
+    /**
+     * Before a record goes to the spool, the queue goes there, so that the queue never holds records newer
+     * than the spool's. No lock: only this (the pipeline's) thread appends to the spool and adds to the
+     * queue, and it adds only while the spool has nothing unread, so whatever is in the queue here is
+     * older than anything it appends next. The sender thread may take from the queue meanwhile; each
+     * record is taken once, by one of the two ({@code drainTo} and {@code poll} are atomic), and what the
+     * sender takes is older than what is moved, which it reads from the spool after the queue.
+     */
+    private void moveQueueToSpool() {
+        if (queue == null || spool == null || queue.isEmpty()) {
+            return;
+        }
+        List<Record> moving = new ArrayList<>(queue.size());
+        queue.drainTo(moving);
+        movedToSpool.add(moving.size());
+        for (Record m : moving) {
+            toSpool(m); // a spool too small for them counts them lost, like a new record
+        }
     }
 
     private void toSpool(Record r) {
@@ -247,6 +306,9 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
             return;
         }
         flushRequested = true;
+        if (receiver.isDown()) {
+            moveQueueToSpool(); // records queued before the failure was known: to disk before a kill -9
+        }
         wakeSender();
         if (spool != null) {
             try {
@@ -334,6 +396,7 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
         if (queue != null) {
             queue.drainTo(left);
         }
+        movedToSpool.add(left.size());
         for (Record r : left) {
             toSpool(r);
         }
@@ -432,12 +495,9 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
             if (carry != null) {
                 r = carry;
                 spoolEnd = carrySpoolEnd;
-            } else if (queue != null && (r = queue.peek()) != null) {
-                if (!batch.canAdd(r)) {
-                    batch.markFull();
-                    return;
-                }
-                queue.poll();
+            } else if (queue != null && (r = queue.poll()) != null) {
+                // poll, not peek then poll: the pipeline may move the queue to the spool between the two
+                spoolEnd = -1;
             } else if (spool != null && spool.hasUnread()) {
                 DiskSpool.Spooled s;
                 try {
@@ -461,8 +521,8 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
                 }
                 carry = null;
                 carrySpoolEnd = -1;
-            } else if (spoolEnd >= 0 && !batch.canAdd(r)) {
-                carry = r; // read from the spool but no room: first in the next batch
+            } else if (!batch.canAdd(r)) {
+                carry = r; // taken from the queue or the spool but no room: first in the next batch
                 carrySpoolEnd = spoolEnd;
                 batch.markFull();
                 return;
@@ -482,6 +542,7 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
             sender.send(b.records());
             delivered = true;
         } catch (SendException.Retriable e) {
+            receiver.failed();
             sendFailures.incrementAndGet();
             retryAtNanos = now + options.retryPause().toNanos();
             listener.sendFailed(sender.name(), e);
@@ -506,6 +567,7 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
                 lastLossReason = "persisting the spool cursor failed: " + e.getMessage();
             }
         }
+        receiver.answered(); // delivered, or refused for good: either way it answers, records may queue again
         if (delivered) {
             sent.addAndGet(b.size());
         }
@@ -531,7 +593,8 @@ public final class SpoolingExporter implements EventSink, LossAlarm.Source {
 
     public Stats stats() {
         return new Stats(accepted.sum(), queued.sum(), spooled.sum(), sent.get(), lost.get(), refused.get(),
-                sendFailures.get(), encodeFailures.sum(), replayed, spool == null ? 0 : spool.truncatedBytes());
+                sendFailures.get(), encodeFailures.sum(), replayed, spool == null ? 0 : spool.truncatedBytes(),
+                movedToSpool.sum());
     }
 
     /** Records lost so far (queue and spool full, or the spool failing): never silent, see {@link Listener#lost}. */

@@ -2,6 +2,7 @@ package io.vigil.exporters.syslog;
 
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.PolicyEvent;
@@ -14,6 +15,7 @@ import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
 import io.vigil.exporters.filter.Processes;
+import io.vigil.exporters.remote.LossAlarm;
 import java.util.Map;
 
 /**
@@ -41,6 +43,12 @@ import java.util.Map;
  *  dst  destination.address            dpt  destination.port   proto  destination.protocol
  *  dhost  first destination name       out  bytes_sent         cs1 policy_name
  *  cs5 policy_action (MONITOR, DENY, KILL)   cn2 file_device (asset.dev)   cn3 budget
+ * </pre>
+ * An export_loss alert (another exporter of the agent lost events) is about no process: Name
+ * {@code Events lost by the <exporter> exporter}, and
+ * <pre>
+ *  reason  reason (spool_full ...)     start  since, ms since the epoch (rt is the alert's time)
+ *  cs1 exporter     cn1 lost (since start)     cn2 total (since the agent started)     msg  the alert in words
  * </pre>
  */
 public final class Cef {
@@ -76,6 +84,10 @@ public final class Cef {
         }
         x.add("dvchost", e.nodeName());
         x.add("externalId", id);
+        if (e.body() instanceof ExportLoss l) {
+            lossFields(x, l);
+            return b.toString();
+        }
         ProcessInfo p = e.body().process();
         if (p.pid() != ProcessInfo.ABSENT) {
             x.add("spid", Long.toString(p.pid()));
@@ -128,9 +140,13 @@ public final class Cef {
 
     /**
      * The header's Name: "Process exec", "Process exit", "policy: hook" for a policy event,
-     * "policy: Tainted process connect denied" ({@link #ASSET_NAMES}) for a process_asset event.
+     * "policy: Tainted process connect denied" ({@link #ASSET_NAMES}) for a process_asset event,
+     * "Events lost by the kafka exporter" for an export_loss alert.
      */
     static String name(Event e) {
+        if (e.body() instanceof ExportLoss l) {
+            return "Events lost by the " + l.exporter() + " exporter";
+        }
         if (e.body() instanceof ProcessExec) {
             return "Process exec";
         }
@@ -143,6 +159,16 @@ public final class Cef {
         }
         PolicyEvent p = (PolicyEvent) e.body();
         return p.policyName().isEmpty() ? hook(e) : p.policyName() + ": " + hook(e);
+    }
+
+    /** reason, start (since), cs1 exporter, cn1 lost, cn2 total, msg. */
+    private static void lossFields(Ext x, ExportLoss l) {
+        x.add("reason", l.reason().json());
+        x.add("start", Long.toString(l.since().toEpochMilli()));
+        x.add("cs1Label", "exporter").add("cs1", l.exporter());
+        x.add("cn1Label", "lost").add("cn1", Long.toString(l.lost()));
+        x.add("cn2Label", "total").add("cn2", Long.toString(l.total()));
+        x.add("msg", LossAlarm.describe(l));
     }
 
     /** act, the asset as filePath/fname/fileId, the destination as dst/dpt/proto/dhost, out, cs1. */

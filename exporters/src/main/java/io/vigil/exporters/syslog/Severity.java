@@ -1,6 +1,7 @@
 package io.vigil.exporters.syslog;
 
 import io.vigil.api.Event;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.PolicyEvent;
 import io.vigil.api.ProcessAsset;
@@ -21,13 +22,17 @@ import io.vigil.api.ProcessAsset;
  *   OVERRIDE, SIGNAL, NOTIFYENFORCER); process_asset
  *   decision that stopped something (*_DENIED,
  *   KILLED, BUDGET_EXCEEDED under DENY or KILL)
+ *  export_loss (an exporter lost events: a gap   3 error         7
+ *   in the security record; the agent logs it
+ *   as an error too)
  * </pre>
  */
 enum Severity {
     INFO(6, 3),
     NOTICE(5, 5),
     MONITORED(4, 7),
-    ENFORCED(4, 8);
+    ENFORCED(4, 8),
+    LOSS(3, 7);
 
     final int syslog;
     final int cef;
@@ -38,6 +43,9 @@ enum Severity {
     }
 
     static Severity of(Event e) {
+        if (e.body() instanceof ExportLoss) {
+            return LOSS;
+        }
         if (e.body() instanceof ProcessAsset a) {
             return a.enforced() ? ENFORCED : a.event().equals("TAINT") ? NOTICE : MONITORED;
         }

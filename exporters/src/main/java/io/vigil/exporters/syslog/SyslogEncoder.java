@@ -21,7 +21,7 @@ import java.time.temporal.ChronoUnit;
  * microsecond (RFC 5424 allows six fractional digits), so a replayed message is byte for byte the first
  * one; HOSTNAME is the configured name or the event's node_name; MSGID is the event type; no structured
  * data; MSG is the Tetragon JSON or the {@link Cef} line. The record's id is the {@link RecordIds} id of
- * the event's JSON (CEF carries it as {@code externalId}); its key, the exec_id.
+ * the event's JSON (CEF carries it as {@code externalId}); its key, {@link RecordEncoder#key}.
  */
 public final class SyslogEncoder implements RecordEncoder {
     private static final DateTimeFormatter TIMESTAMP =
@@ -52,7 +52,7 @@ public final class SyslogEncoder implements RecordEncoder {
         byte[] msg = new byte[head.length + body.length];
         System.arraycopy(head, 0, msg, 0, head.length);
         System.arraycopy(body, 0, msg, head.length, body.length);
-        return new Record(id, e.body().process().execId(), msg);
+        return new Record(id, RecordEncoder.key(e), msg);
     }
 
     static String timestamp(Instant t) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
+import io.vigil.api.ExportLoss;
 import io.vigil.api.KprobeAction;
 import io.vigil.api.KprobeArgument;
 import io.vigil.api.ProcessAsset;
@@ -232,6 +233,30 @@ class EcsEncoderTest {
                 assertMapped(m.get("properties"), f.getValue(), p + ".");
             }
         }
+    }
+
+    static Event exportLoss() {
+        return new Event("node-a", TIME, new ExportLoss("kafka", ExportLoss.Reason.SPOOL_FULL, 12, 40,
+                Instant.parse("2024-04-14T02:18:04Z")));
+    }
+
+    @Test
+    void exportLossIsAHostAlertWithoutAProcess() throws IOException {
+        assertGolden("export_loss.json", exportLoss());
+    }
+
+    @Test
+    void everyExportLossFieldWrittenIsMapped() throws IOException {
+        JsonNode mappings;
+        try (InputStream in = EcsEncoder.class.getResourceAsStream("ecs-mappings.json")) {
+            mappings = MAPPER.readTree(in);
+        }
+        assertMapped(mappings.get("properties"), MAPPER.readTree(encoder.encode(exportLoss()).payload()), "");
+    }
+
+    @Test
+    void anExportLossIsKeyedByItsExporter() {
+        assertEquals("export_loss:kafka", encoder.encode(exportLoss()).key());
     }
 
     @Test

@@ -81,13 +81,25 @@ class LossAlarmTest {
         assertTrue(down.calls > 0);
         SpoolingExporter.Stats s = e.stats();
         assertEquals(2, s.queued());
+        assertEquals(2, s.movedToSpool(), "the third record overflowed: the queue went to the spool first");
         assertEquals(fits, s.spooled(), "2048 bytes of " + frame + "-byte frames");
-        long lost = 40 - 2 - fits;
+        long lost = 40 - fits;
         ExportLoss a = only(alarm.due(false));
         assertEquals(new ExportLoss("fake", ExportLoss.Reason.SPOOL_FULL, lost, lost, T0), a);
         assertEquals(lost, e.stats().lost());
         assertEquals(List.of(), alarm.due(false), "reported once");
         e.close();
+    }
+
+    @Test
+    void anAlertEncodesForKafkaKeyedByItsExporterAndReadsAsASentence() {
+        Event alert = new Event("n1", T0, new ExportLoss("syslog", ExportLoss.Reason.QUEUE_FULL, 1, 3, T0));
+        Record r = new JsonRecordEncoder().encode(alert);
+        assertEquals("export_loss:syslog", r.key(), "about no process: one exporter's alerts in one partition");
+        assertTrue(new String(r.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                .startsWith("{\"export_loss\":{\"exporter\":\"syslog\""));
+        assertEquals("the syslog exporter lost 1 event (3 since the agent started): queue_full",
+                LossAlarm.describe((ExportLoss) alert.body()));
     }
 
     @Test
@@ -154,6 +166,67 @@ class LossAlarmTest {
         e.close();
     }
 
+    /** A loss counter without an exporter behind it. */
+    private static final class Losing implements LossAlarm.Source {
+        final String name;
+        long lost;
+
+        Losing(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public long lost() {
+            return lost;
+        }
+
+        @Override
+        public ExportLoss.Reason lastLossReason() {
+            return ExportLoss.Reason.SPOOL_FULL;
+        }
+    }
+
+    private static List<String> lossesOf(List<Event> got) {
+        return got.stream().map(e -> ((ExportLoss) e.body()).exporter()).toList();
+    }
+
+    @Test
+    void anAlertReachesTheOtherRemotesButNeverTheExporterThatLost() {
+        Losing kafka = new Losing("kafka");
+        Losing es = new Losing("elasticsearch");
+        List<Event> local = new ArrayList<>();
+        List<Event> toKafka = new ArrayList<>();
+        List<Event> toEs = new ArrayList<>();
+        List<Event> toSyslog = new ArrayList<>();
+        java.util.Map<String, EventSink> remotes = new java.util.LinkedHashMap<>();
+        remotes.put("kafka", new Recording(toKafka));
+        remotes.put("elasticsearch", new Recording(toEs));
+        remotes.put("syslog", new Recording(toSyslog));
+        LossAlertSink sink = new LossAlertSink(new LossAlarm(List.of(kafka, es), 10 * SECOND, "n1", () -> now, wall),
+                List.of(new Recording(local)), remotes);
+        kafka.lost = 5;
+        sink.flush();
+        assertEquals(List.of("kafka"), lossesOf(local));
+        assertEquals(List.of(), toKafka, "kafka is the one failing: not handed its own alert");
+        assertEquals(List.of("kafka"), lossesOf(toEs));
+        assertEquals(List.of("kafka"), lossesOf(toSyslog));
+        es.lost = 2;
+        sink.accept(event(0));
+        assertEquals(List.of("elasticsearch"), lossesOf(toKafka));
+        assertEquals(List.of("kafka"), lossesOf(toEs), "not its own");
+        assertEquals(List.of("kafka", "elasticsearch"), lossesOf(toSyslog));
+        kafka.lost = 6;
+        sink.close();
+        assertEquals(List.of("kafka", "elasticsearch", "kafka"), lossesOf(local), "close forces the last one out");
+        assertEquals(List.of("kafka", "elasticsearch"), lossesOf(toSyslog), "at close the remotes are closed already");
+        assertEquals(0, sink.targetFailures());
+    }
+
     @Test
     void aBlockedReceiverNeverMakesTheCallerOrTheAlertWait() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -194,7 +267,8 @@ class LossAlarmTest {
         });
         SpoolingExporter.Stats s = e.stats();
         assertEquals(500, s.accepted());
-        assertEquals(500, s.queued() + s.spooled() + s.lost(), "every event queued, spooled or counted lost");
+        assertEquals(500, s.queued() - s.movedToSpool() + s.spooled() + s.lost(),
+                "every event queued, spooled or counted lost (moved from the queue to the spool: counted once)");
         assertTrue(s.lost() > 400, s.toString());
         assertEquals(1, got.size(), "the first loss at once, the rest wait for the interval");
         long first = ((ExportLoss) got.get(0).body()).lost();

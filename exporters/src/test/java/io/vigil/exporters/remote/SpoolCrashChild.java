@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The process {@link SpoolKillTest} kills with SIGKILL: an exporter that spools every record
- * (queue capacity 0) and whose receiver takes the first {@link #DELIVERED} records, then is down.
+ * The process {@link SpoolKillTest} kills with SIGKILL: an exporter with the queue capacity of
+ * {@code args[1]} (0 spools every record) whose receiver takes the first {@link #DELIVERED} records,
+ * then is down.
  * Prints "acked" once those are acknowledged, and "accepted N" every 1,000 events, forever.
  */
 public final class SpoolCrashChild {
     static final int DELIVERED = 2000;
+    static final int BATCH = 100;
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -42,7 +44,7 @@ public final class SpoolCrashChild {
             }
         };
         DiskSpool spool = DiskSpool.open(new SpoolOptions(dir, 1L << 30, 1 << 20, FsyncPolicy.never()));
-        QueueOptions q = new QueueOptions(0, 100, 1 << 20, Duration.ZERO, Duration.ofMillis(10), Duration.ZERO);
+        QueueOptions q = new QueueOptions(Integer.parseInt(args[1]), BATCH, 1 << 20, Duration.ZERO, Duration.ofMillis(10), Duration.ZERO);
         SpoolingExporter e = SpoolingExporter.start(new JsonRecordEncoder(), sender, spool, q, null);
         for (int i = 0; ; i++) {
             e.accept(event(i));

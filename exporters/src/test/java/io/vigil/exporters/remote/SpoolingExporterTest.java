@@ -120,8 +120,11 @@ class SpoolingExporterTest {
         }
         SpoolingExporter.Stats st = e.stats();
         assertEquals(200, st.accepted());
-        assertTrue(st.spooled() >= 180, "the queue (10) overflowed to the spool: " + st);
-        assertEquals(200, st.queued() + st.spooled());
+        // record 7's step sent 0-4 and failed (5 waits as the next batch's first): from then on the queue
+        // (6, 7) and every new record go to the spool
+        assertEquals(194, st.spooled(), st.toString());
+        assertEquals(2, st.movedToSpool(), st.toString());
+        assertEquals(200, st.queued() - st.movedToSpool() + st.spooled());
         assertTrue(st.sendFailures() > 0);
         assertEquals(0, fake.received.size());
         fake.down = false;
@@ -138,6 +141,70 @@ class SpoolingExporterTest {
     }
 
     @Test
+    void aFailedSendMovesTheQueueToTheSpoolAndAKillLosesOnlyTheBatchInFlight() throws IOException {
+        FakeSender fake = new FakeSender();
+        fake.down = true;
+        DiskSpool spool = spool(1 << 20);
+        SpoolingExporter e = exporter(fake, spool, opts(100, 5));
+        for (int i = 0; i < 20; i++) {
+            e.accept(event(i));
+        }
+        assertEquals(0, e.stats().spooled(), "receiver not known down yet: the queue (100) takes them");
+        assertFalse(e.runOnce(now), "records 0-4 sent, failed");
+        e.accept(event(20));
+        SpoolingExporter.Stats st = e.stats();
+        assertEquals(15, st.spooled(), "the queue (6-19; 5, taken for the next batch, is in memory) "
+                + "then record 20: " + st);
+        assertEquals(14, st.movedToSpool());
+        for (int i = 21; i < 30; i++) {
+            e.accept(event(i));
+        }
+        assertEquals(24, e.stats().spooled(), "while down, new records skip the queue");
+        assertEquals(20, e.stats().queued());
+        e.flush();
+        try (DiskSpool afterKill = spool(1 << 20)) { // what a kill -9 now leaves: the spool's files
+            assertEquals(24, afterKill.recoveredRecords(), "all but the batch in flight (0-4) and the carry (5)");
+        }
+        fake.down = false;
+        drain(e);
+        assertEquals(ids(0, 30), fake.receivedIds(), "once each, in the order accepted");
+        e.accept(event(30));
+        assertEquals(21, e.stats().queued(), "up and the spool read out: back to the queue");
+        drain(e);
+        assertEquals(ids(0, 31), fake.receivedIds());
+        e.close();
+    }
+
+    @Test
+    void theReceiverIsDownFromTheFirstFailedAttemptNotOnlyWhenTheRetriesRunOut() throws IOException {
+        FakeSender fake = FakeSender.failingRetriable(3);
+        DiskSpool spool = spool(1 << 20);
+        ReceiverState receiver = new ReceiverState();
+        SpoolingExporter[] e = new SpoolingExporter[1];
+        List<Long> spooledDuringRetries = new ArrayList<>();
+        int[] next = {10};
+        Sleeper pipelineMeanwhile = nanos -> { // the pipeline's thread accepts while the sender backs off
+            e[0].accept(event(next[0]++));
+            spooledDuringRetries.add(e[0].stats().spooled());
+        };
+        RetryingSender retrying = new RetryingSender(fake,
+                new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 5, new Random(1)), pipelineMeanwhile,
+                () -> now, DeadLetters.counting(), receiver.watching(RetryingSender.Listener.NONE));
+        e[0] = new SpoolingExporter(new JsonRecordEncoder(), retrying, spool, opts(100, 5), listener, () -> now,
+                receiver);
+        for (int i = 0; i < 10; i++) {
+            e[0].accept(event(i));
+        }
+        assertTrue(e[0].runOnce(now), "delivered on the 4th attempt");
+        // attempt 1 fails: 6-9 queued (5 is the carry) and record 10 go to the spool; 11, 12 after them
+        assertEquals(List.of(5L, 6L, 7L), spooledDuringRetries);
+        assertFalse(receiver.isDown(), "it answered");
+        drain(e[0]);
+        assertEquals(ids(0, 13), fake.receivedIds());
+        e[0].close();
+    }
+
+    @Test
     void whenTheSpoolIsFullTooTheLossIsCountedAndReported() throws IOException {
         FakeSender fake = new FakeSender();
         fake.down = true;
@@ -148,7 +215,8 @@ class SpoolingExporterTest {
         }
         long lost = e.lost();
         assertTrue(lost > 50, "8 KiB of spool holds a few dozen events at most: lost " + lost);
-        assertEquals(100, e.stats().queued() + e.stats().spooled() + lost, "every event queued, spooled or counted");
+        SpoolingExporter.Stats st = e.stats();
+        assertEquals(100, st.queued() - st.movedToSpool() + st.spooled() + lost, "every event queued, spooled or counted");
         assertTrue(alerts.isEmpty(), "reported from the sender thread, not on accept");
         e.runOnce(now);
         assertEquals(1, alerts.size());
@@ -162,7 +230,8 @@ class SpoolingExporterTest {
         fake.down = false;
         drain(e);
         List<String> got = fake.receivedIds();
-        assertEquals(e.stats().queued() + e.stats().spooled(), got.size(), "everything not lost is delivered");
+        st = e.stats();
+        assertEquals(st.queued() - st.movedToSpool() + st.spooled(), got.size(), "everything not lost is delivered");
         List<String> all = ids(0, 101);
         assertEquals(got, all.stream().filter(got::contains).toList(), "in order, gaps where lost");
         e.close();
@@ -203,6 +272,9 @@ class SpoolingExporterTest {
         first.runOnce(now += 300 * MS); // a batch of 10 in flight, failing
         assertEquals(0, first.stats().spooled());
         first.close();
+        SpoolingExporter.Stats st = first.stats();
+        assertEquals(30, st.movedToSpool(), "the batch, the carry and the queue: " + st);
+        assertEquals(st.accepted(), st.queued() - st.movedToSpool() + st.spooled() + st.lost());
         FakeSender up = new FakeSender();
         SpoolingExporter second = exporter(up, spool(1 << 20), opts(100, 10));
         drain(second);
