@@ -10,11 +10,18 @@ import java.util.Set;
  *
  * @param formats   "subsystem/event" -> its format file's text (presence = the tracepoint exists)
  * @param functions kernel functions that can be probed
+ * @param bpfLsm    BPF LSM programs load and attach (the LSM hooks are the functions bpf_lsm_HOOK)
  */
-public record FixedHostFacts(String arch, Map<String, String> formats, Set<String> functions) implements HostFacts {
+public record FixedHostFacts(String arch, Map<String, String> formats, Set<String> functions, boolean bpfLsm)
+        implements HostFacts {
     public FixedHostFacts {
         formats = Map.copyOf(formats);
         functions = Set.copyOf(functions);
+    }
+
+    /** A host without BPF LSM. */
+    public FixedHostFacts(String arch, Map<String, String> formats, Set<String> functions) {
+        this(arch, formats, functions, false);
     }
 
     @Override

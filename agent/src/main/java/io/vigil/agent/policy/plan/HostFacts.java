@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What the planner needs to know about the kernel it plans for: the architecture, which
- * tracepoints exist (with their format files) and which kernel functions can be probed. The
+ * tracepoints exist (with their format files), which kernel functions can be probed, whether BPF
+ * LSM programs run. The
  * planner reads nothing else, so it is a pure function of a policy, a backend and these facts.
  * {@link TracefsHostFacts} reads this machine's; tests give fixed ones ({@link FixedHostFacts}).
  */
@@ -24,6 +25,15 @@ public interface HostFacts {
 
     /** Whether a kprobe can be put on this kernel function (/proc/kallsyms, available_filter_functions). */
     boolean functionExists(String name);
+
+    /**
+     * Whether BPF LSM programs load and attach here (the feature probe's answer: a kernel built with
+     * BPF LSM may still refuse them, as the development kernel does). Each LSM hook HOOK is then the
+     * kernel function bpf_lsm_HOOK.
+     */
+    default boolean bpfLsm() {
+        return false;
+    }
 
     /** The cgroup v2 hierarchy's root, where cgroup programs attach to see every process; empty when none is mounted. */
     default Optional<Path> cgroup2Root() {

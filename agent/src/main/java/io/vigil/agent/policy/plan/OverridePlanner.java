@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * Places a hook whose selectors Override, on every backend ({@link OverridePlacement}): connect and
  * sendmsg hooks on the cgroup sock_addr programs, file open and exec hooks on fanotify marks the
- * agent answers; anything else is refused with where Override works. Pure: the kernel comes in as
+ * agent answers; anything else is refused with where Override works (HookPlanner then tries BPF LSM). Pure: the kernel comes in as
  * {@link HostFacts}. HookPlanner's part for hooks that deny.
  */
 final class OverridePlanner {
@@ -36,9 +36,13 @@ final class OverridePlanner {
     Optional<HookPlan> plan(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
             HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
         if (served.isEmpty()) {
-            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: without BPF LSM and"
-                    + " kprobe error injection Vigil makes a call fail from cgroup connect/sendmsg programs and fanotify"
-                    + " permission events (file opens, execs), which serve only " + OverridePlacement.servedList()
+            String lsm = host.bpfLsm()
+                    ? " and, on this kernel, BPF LSM programs, which serve LSM hooks and the security_ functions that call"
+                    + " them (syscalls cannot fail from BPF here: that needs kprobe error injection)"
+                    : " (kernels that run BPF LSM programs also serve LSM hooks and security_ functions; this one does not)";
+            p.add(where + ".selectors", "Override on " + h.target() + " cannot be carried out: Vigil makes a call fail"
+                    + " from cgroup connect/sendmsg programs and fanotify permission events (file opens, execs), which"
+                    + " serve only " + OverridePlacement.servedList() + lsm
                     + ". Use Sigkill (sent in the call) or policy-mode: monitor, or hook one of those");
             return Optional.empty();
         }

@@ -1,10 +1,12 @@
 package io.vigil.agent.policy.plan;
 
+import io.vigil.bpf.Feature;
 import io.vigil.bpf.FeatureProbe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -12,13 +14,14 @@ import java.util.Set;
 /**
  * This machine's facts: tracefs (/sys/kernel/tracing, else /sys/kernel/debug/tracing) for
  * tracepoints, available_filter_functions (else /proc/kallsyms text symbols) for kprobe targets,
- * os.arch. The function list is read once, on first use.
+ * os.arch, the feature probe for BPF LSM. Each is read once, on first use.
  */
 public final class TracefsHostFacts implements HostFacts {
     private final Path tracing;
     private final Path kallsyms;
     private final String arch;
     private Set<String> functions;
+    private Boolean bpfLsm;
 
     public TracefsHostFacts(Path tracing, Path kallsyms, String arch) {
         this.tracing = tracing;
@@ -49,6 +52,15 @@ public final class TracefsHostFacts implements HostFacts {
     @Override
     public Optional<Path> cgroup2Root() {
         return Optional.ofNullable(FeatureProbe.cgroup2Root());
+    }
+
+    /** The feature probe's LSM program, run once, when the first policy needs to know. */
+    @Override
+    public synchronized boolean bpfLsm() {
+        if (bpfLsm == null) {
+            bpfLsm = FeatureProbe.run(EnumSet.of(Feature.LSM)).supported(Feature.LSM);
+        }
+        return bpfLsm;
     }
 
     @Override

@@ -191,4 +191,63 @@ class OverridePlacementTest {
         assertTrue(all.contains("give argument 0 an Equal (files) or Prefix (directories) filter"), all);
         assertTrue(all.contains("use matchArgs on the file, matchBinaries and matchPIDs only"), all);
     }
+
+    /** A kprobe kernel with BPF LSM: the LSM hooks are the functions bpf_lsm_HOOK. */
+    private static final HookPlanner LSM = new HookPlanner(Backend.KPROBE, new FixedHostFacts("x86_64", Map.of(),
+            Set.of("security_socket_connect", "security_file_open", "security_inode_mkdir", "security_bprm_check",
+                    "__x64_sys_linkat", "bpf_lsm_socket_connect", "bpf_lsm_file_open", "bpf_lsm_inode_mkdir",
+                    "bpf_lsm_bprm_check_security"), true));
+
+    private static final String EXEC_BY_SUFFIX = """
+            - hook: "bprm_check_security"
+              args:
+              - index: 0
+                type: "linux_binprm"
+              selectors:
+              - matchArgs:
+                - index: 0
+                  operator: "Postfix"
+                  values: ["/nc"]
+                matchActions:
+                - action: Override
+                  argError: -13
+            """;
+
+    @Test
+    void withBpfLsmWhatNoScopedPlacementServesRunsInABpfLsmProgram() throws Exception {
+        HookPlan exec = plan(LSM, "lsmhooks", EXEC_BY_SUFFIX).get(0);
+        assertEquals("bpf_generic_lsm", exec.object());
+        assertEquals(List.of(new Attachment("generic_lsm", AttachKind.LSM, "bprm_check_security")), exec.attachments());
+        assertEquals("bprm_check_security", exec.functionName());
+        assertEquals(0, exec.args().get(0).src(), "the hook's argument 0");
+
+        HookPlan mkdir = plan(LSM, "kprobes", override("security_inode_mkdir", false, 0, "int", "Override")).get(0);
+        assertEquals(List.of(new Attachment("generic_lsm", AttachKind.LSM, "inode_mkdir")), mkdir.attachments());
+        assertEquals("security_inode_mkdir", mkdir.functionName());
+
+        HookPlan both = plan(LSM, "kprobes", override("security_bprm_check", false, 0, "linux_binprm", "Override")
+                .replace("      argError: -1", "      argError: -1\n    - action: Sigkill")).get(0);
+        assertEquals("bpf_generic_lsm", both.object(), "Sigkill and Override together: an LSM program can do both");
+        assertEquals("bprm_check_security", both.attachments().get(0).target());
+    }
+
+    @Test
+    void withBpfLsmTheScopedPlacementsStayFirst() throws Exception {
+        assertEquals("bpf_generic_sockaddr", plan(LSM, "kprobes", override("security_socket_connect", false, 1, "sockaddr",
+                "Override")).get(0).object(), "connect: the cgroup program, as everywhere");
+        assertEquals("fanotify", plan(LSM, "lsmhooks", EXEC_BY_SUFFIX.replace("Postfix", "Equal").replace("/nc", "/usr/bin/nc"))
+                .get(0).object(), "a named binary: fanotify, which matches it by inode");
+    }
+
+    @Test
+    void withoutBpfLsmOrForASyscallTheOverrideIsRefusedWithTheReason() throws Exception {
+        PolicyRejectedException noLsm = assertThrows(PolicyRejectedException.class, () -> plan(TP, "lsmhooks", EXEC_BY_SUFFIX));
+        assertTrue(noLsm.getMessage().contains("Equal (files) or Prefix (directories)"), noLsm.getMessage());
+        PolicyRejectedException syscall = assertThrows(PolicyRejectedException.class,
+                () -> plan(LSM, "kprobes", override("sys_linkat", true, 0, "int", "Override")));
+        assertTrue(syscall.getMessage().contains("syscalls cannot fail from BPF here"), syscall.getMessage());
+        PolicyRejectedException ret = assertThrows(PolicyRejectedException.class, () -> plan(LSM, "kprobes",
+                override("security_inode_mkdir", false, 0, "int", "Override").replace("  syscall: false", "  syscall: false\n  return: true\n  returnArg:\n    index: 0\n    type: int")));
+        assertTrue(ret.getMessage().contains("BPF LSM program on inode_mkdir"), ret.getMessage());
+    }
 }

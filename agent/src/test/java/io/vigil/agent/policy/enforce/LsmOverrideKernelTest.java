@@ -1,0 +1,165 @@
+package io.vigil.agent.policy.enforce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.agent.Agent;
+import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyEvents;
+import io.vigil.agent.kernel.PolicyKernelTests;
+import io.vigil.agent.kernel.ShmTempDirs;
+import io.vigil.agent.policy.plan.TracefsHostFacts;
+import io.vigil.agent.policy.runtime.PolicyManager;
+import io.vigil.policy.PolicyMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Override that no scoped mechanism can serve (a binary or file named only by its suffix: nothing to
+ * put a fanotify mark on), carried out by a BPF LSM program where the kernel runs them (Debian's
+ * kernels in the VM): the exec fails before the binary runs, the open fails with the policy's own
+ * errno (fanotify could only answer EPERM), monitor mode lets both through, set-mode switches the
+ * running program. On a kernel that refuses BPF LSM programs (the development kernel) the same
+ * policies must be refused when they load, naming what would serve them.
+ */
+@Tag("kernel")
+class LsmOverrideKernelTest {
+    static Agent agent;
+    static PolicyEvents events;
+    static boolean bpfLsm;
+
+    @TempDir(factory = ShmTempDirs.class)
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        CapturingSink sink = new CapturingSink();
+        events = new PolicyEvents(sink);
+        agent = PolicyKernelTests.startAgent(sink);
+        bpfLsm = TracefsHostFacts.forHost().bpfLsm();
+        System.err.println("LsmOverrideKernelTest: " + (bpfLsm ? "BPF LSM runs on this kernel: checking the denies"
+                : "this kernel refuses BPF LSM programs: checking that the policies are refused with the reason"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @AfterEach
+    void deletePolicies() {
+        PolicyManager pm = agent.policies().orElseThrow();
+        pm.list().forEach(s -> pm.delete(s.name()));
+    }
+
+    private List<String> apply(String name, String section, String hooks) throws Exception {
+        Path f = Files.writeString(tmp.resolve(name + ".yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: "%s"
+                spec:
+                  %s:
+                """.formatted(name, section) + hooks.indent(2));
+        return agent.policies().orElseThrow().applyFile(f, PolicyManager.Origin.DIRECTORY);
+    }
+
+    private static String bash(String script) throws Exception {
+        Process p = new ProcessBuilder("/bin/bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void anExecDeniedByItsSuffixRunsNoInstruction() throws Exception {
+        Path dropper = tmp.resolve("vigil-dropper");
+        Files.copy(Path.of("/usr/bin/touch"), dropper, StandardCopyOption.COPY_ATTRIBUTES);
+        Path marker = tmp.resolve("dropped");
+        List<String> errors = apply("deny-suffix-exec", "lsmhooks", """
+                - hook: "bprm_check_security"
+                  args:
+                  - index: 0
+                    type: "linux_binprm"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Postfix"
+                      values: ["/vigil-dropper"]
+                    matchActions:
+                    - action: Override
+                      argError: -13
+                """);
+        if (!bpfLsm) {
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains("Equal (files) or Prefix (directories)"), errors.get(0));
+            return;
+        }
+        assertEquals(List.of(), errors);
+        String out = bash(dropper + " " + marker + "; echo rc=$?");
+        assertTrue(out.contains("rc=126") && out.contains("Permission denied"), "EACCES (argError -13) expected: " + out);
+        assertFalse(Files.exists(marker), "the denied binary ran");
+        JsonNode e = events.awaitAny("deny-suffix-exec", n -> n.toString().contains(dropper.toString()));
+        assertEquals("KPROBE_ACTION_OVERRIDE", e.path("action").asText(), e.toString());
+        assertEquals("bprm_check_security", e.path("function_name").asText(), e.toString());
+
+        assertTrue(bash("/usr/bin/touch " + marker + "; echo rc=$?").contains("rc=0"), "another binary is not named");
+        Files.delete(marker);
+
+        agent.policies().orElseThrow().setMode("deny-suffix-exec", PolicyMode.MONITOR);
+        assertTrue(bash(dropper + " " + marker + "; echo rc=$?").contains("rc=0"), "monitor mode denied");
+        assertTrue(Files.exists(marker));
+        agent.policies().orElseThrow().setMode("deny-suffix-exec", PolicyMode.ENFORCE);
+        Files.delete(marker);
+        assertTrue(bash(dropper + " " + marker + "; echo rc=$?").contains("rc=126"), "enforce again");
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
+    void anOpenDeniedByItsSuffixFailsWithThePolicysErrno() throws Exception {
+        Path secret = Files.writeString(tmp.resolve("model.vigil-secret"), "VIGIL-LSM-MARKER\n");
+        List<String> errors = apply("deny-suffix-open", "kprobes", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Postfix"
+                      values: [".vigil-secret"]
+                    matchActions:
+                    - action: Override
+                      argError: -2
+                """);
+        if (!bpfLsm) {
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains("Equal (files) or Prefix (directories)"), errors.get(0));
+            return;
+        }
+        assertEquals(List.of(), errors);
+        String out = bash("for i in 1 2 3; do cat " + secret + " 2>&1; done; echo done");
+        assertFalse(out.contains("VIGIL-LSM-MARKER"), "the content was read: " + out);
+        assertTrue(out.contains("No such file or directory"), "ENOENT (argError -2), which fanotify cannot give: " + out);
+        JsonNode e = events.awaitAny("deny-suffix-open", n -> n.at("/args/0/file_arg/path").asText().equals(secret.toString()));
+        assertEquals("KPROBE_ACTION_OVERRIDE", e.path("action").asText(), e.toString());
+        assertEquals("security_file_open", e.path("function_name").asText(), e.toString());
+        assertTrue(bash("cat " + tmp.resolve("other") + " 2>&1; echo rc=$?").contains("No such file"), "sanity: missing file");
+        Files.writeString(tmp.resolve("plain.txt"), "ok\n");
+        assertTrue(bash("cat " + tmp.resolve("plain.txt")).contains("ok"), "another file opens");
+    }
+}
