@@ -20,12 +20,14 @@ static __always_inline __u64 lsm_arg(void *ctx, __u8 pos)
 	return v;
 }
 
+/* long, not int: the verifier (6.12) checks all 64 bits of R0 against [-4095, 0], and an int
+ * verdict would be returned zero-extended */
 SEC("lsm/file_open")
-int generic_lsm(void *ctx)
+long generic_lsm(void *ctx)
 {
 	struct gen_heap *h = gen_heap_get();
 	struct gen_config *cfg = gen_config_get();
-	int verdict;
+	__s64 verdict;
 
 	if (!h || !cfg) {
 		stat_inc(VIGIL_STAT_HEAP_MISS);
