@@ -39,7 +39,7 @@ class ElasticsearchSecuredServerTest {
     }
 
     private static List<Record> records() {
-        return ElasticsearchRealServerTest.records(20);
+        return RealServerChecks.records(20);
     }
 
     @Test

@@ -30,10 +30,11 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * A real Elasticsearch 8.19 node, run as its own process on 127.0.0.1 from Elastic's server jars on
- * Maven Central (test scope). The exporters pom copies them into target/es-home: lib/ (server,
- * Lucene, log4j ...), modules/transport-netty4/ (HTTP and transport) and bridge/ (the entitlement
- * bridge). That is not a distribution: there is no x-pack (no security, no ILM, no built-in
+ * A real Elasticsearch 8.19 or 9.x node ({@link ElasticsearchRelease}), run as its own process on
+ * 127.0.0.1 from Elastic's server jars on Maven Central (test scope). The exporters pom copies the
+ * 8.19 ones into target/es-home and has src/test/es9/pom.xml copy the 9.x ones into target/es9-home,
+ * each with lib/ (server, Lucene, log4j ...), modules/transport-netty4/ (HTTP and transport) and
+ * bridge/ (the entitlement bridge). A 9.x node runs on its release's JDK (21+). That is not a distribution: there is no x-pack (no security, no ILM, no built-in
  * logs-*-* template), no rest-root module (GET / answers 405) and no data-streams module (the
  * _data_stream APIs are missing) — but index templates, data streams created on first write,
  * _bulk, _count and _search are in the server itself, which is what the sender needs.
@@ -42,7 +43,7 @@ import javax.tools.ToolProvider;
  * <ul>
  *   <li>the node reads its {@code ServerArgs} from stdin in Elasticsearch's StreamOutput format
  *       ({@link #serverArgs}) and shuts down when stdin closes, so stdin stays open while it runs;
- *   <li>8.19 always installs its entitlements (the Security Manager's successor) through a Java
+ *   <li>8.19 and 9.x always install its entitlements (the Security Manager's successor) through a Java
  *       agent it attaches to itself; the agent jar is not published, so a three-line one is
  *       compiled here ({@link #AGENT_SOURCE}) and named by {@code -Des.entitlement.agentJar};
  *   <li>ConsoleLoader insists on lib/tools/ansi-console holding a class AnsiConsoleLoader; a stub
@@ -65,7 +66,8 @@ import javax.tools.ToolProvider;
  * wrong API key is still refused (401), which is what the tests need.
  */
 public final class ElasticsearchServer implements AutoCloseable {
-    static final String VERSION = "8.19.21";
+    /** The 8.19 node's version: the secured node and other modules' tests use 8.19 only. */
+    static final String VERSION = ElasticsearchRelease.V8;
     private static final int NOBODY = 65534;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -97,6 +99,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             "org.opensaml.xmlsec", "org.opensaml.xmlsec.impl"); // org.opensaml.security: es-opensaml-security-api
 
     private final Path home;
+    private final ElasticsearchRelease release;
     private final boolean secured;
     private final Path run;
     private Path staging; // the /tmp copy to delete at close, or null
@@ -105,30 +108,38 @@ public final class ElasticsearchServer implements AutoCloseable {
     private Process process;
     private OutputStream stdin;
 
-    private ElasticsearchServer(Path home, boolean secured, Path run, int httpPort, int transportPort) {
+    private ElasticsearchServer(Path home, ElasticsearchRelease release, boolean secured, Path run, int httpPort,
+            int transportPort) {
         this.home = home;
+        this.release = release;
         this.secured = secured;
         this.run = run;
         this.httpPort = httpPort;
         this.transportPort = transportPort;
     }
 
-    /** Starts a node whose data lives under {@code run} (created), and waits until it answers. */
+    /** Starts an 8.19 node whose data lives under {@code run} (created), and waits until it answers. */
     public static ElasticsearchServer start(Path run) throws IOException, InterruptedException {
-        return start(plainHome(), false, run);
+        return start(ElasticsearchRelease.v8(), run);
     }
 
-    /** Like {@link #start}, with x-pack security on and the users {@link #SUPERUSER} and {@link #MONITOR}. */
+    /** Starts a node of {@code release} whose data lives under {@code run} (created), and waits until it answers. */
+    static ElasticsearchServer start(ElasticsearchRelease release, Path run) throws IOException, InterruptedException {
+        return start(release, plainHome(release), false, run);
+    }
+
+    /** Like {@link #start}, 8.19, with x-pack security on and the users {@link #SUPERUSER} and {@link #MONITOR}. */
     static ElasticsearchServer startSecured(Path run) throws IOException, InterruptedException {
-        return start(secureHome(plainHome()), true, run);
+        ElasticsearchRelease v8 = ElasticsearchRelease.v8();
+        return start(v8, secureHome(plainHome(v8)), true, run);
     }
 
-    private static ElasticsearchServer start(Path home, boolean secured, Path run)
+    private static ElasticsearchServer start(ElasticsearchRelease release, Path home, boolean secured, Path run)
             throws IOException, InterruptedException {
         run = run.toAbsolutePath();
         Path base = null;
         boolean reachable = traversableByOthers(home) && traversableByOthers(run.getParent())
-                && Files.getPosixFilePermissions(home.resolve("lib/elasticsearch-" + VERSION + ".jar"))
+                && Files.getPosixFilePermissions(home.resolve("lib/elasticsearch-" + release.version() + ".jar"))
                         .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
         if (isRoot() && !reachable) {
             // the node runs as nobody, who cannot reach a checkout under, say, /root (or read files
@@ -140,7 +151,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             home = staged;
             run = base.resolve(run.getFileName());
         }
-        ElasticsearchServer s = new ElasticsearchServer(home, secured, run, freePort(), freePort());
+        ElasticsearchServer s = new ElasticsearchServer(home, release, secured, run, freePort(), freePort());
         s.staging = base;
         s.startProcess();
         return s;
@@ -182,14 +193,13 @@ public final class ElasticsearchServer implements AutoCloseable {
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Path plainHome() throws IOException {
-        // another module's tests (agent, through this module's test-jar) name this module's es-home
-        Path home = Path.of(System.getProperty("vigil.es.home", "target/es-home")).toAbsolutePath();
-        if (!Files.isRegularFile(home.resolve("lib").resolve("elasticsearch-" + VERSION + ".jar"))) {
-            throw new IllegalStateException(home + " has no Elasticsearch jars: run the exporters module's"
-                    + " generate-test-resources phase (mvn -pl exporters test does)");
+    private static Path plainHome(ElasticsearchRelease release) throws IOException {
+        Path home = release.home();
+        if (!Files.isRegularFile(release.jar("lib", "elasticsearch"))) {
+            throw new IllegalStateException(home + " has no Elasticsearch " + release.version() + " jars: run the"
+                    + " exporters module's generate-test-resources phase (mvn -pl exporters test does)");
         }
-        prepareHome(home);
+        prepareHome(release);
         return home;
     }
 
@@ -276,8 +286,7 @@ public final class ElasticsearchServer implements AutoCloseable {
         if (root) {
             cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        cmd.add(java);
+        cmd.add(release.java().toString());
         if (secured) {
             cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));
         }
@@ -287,10 +296,10 @@ public final class ElasticsearchServer implements AutoCloseable {
                 "-Des.entitlement.agentJar=" + home.resolve("agent/entitlement-agent.jar"),
                 "-Dio.netty.noUnsafe=true", "-Dlog4j2.disable.jmx=true", "-Dlog4j.shutdownHookEnabled=false",
                 "-Dfile.encoding=UTF-8", "-Djava.locale.providers=CLDR",
-                "--patch-module=java.base=" + home.resolve("bridge/elasticsearch-entitlement-bridge-" + VERSION + ".jar"),
+                "--patch-module=java.base=" + home.resolve("bridge/elasticsearch-entitlement-bridge-" + release.version() + ".jar"),
                 "--add-exports=java.base/org.elasticsearch.entitlement.bridge="
                         + "org.elasticsearch.entitlement,java.logging,java.net.http,java.naming,jdk.net"));
-        if (Runtime.version().feature() >= 21) {
+        if (release.javaFeature() >= 21) {
             cmd.add("-XX:+EnableDynamicAgentLoading");
             cmd.add("--enable-native-access=org.elasticsearch.nativeaccess,org.apache.lucene.core");
         }
@@ -409,9 +418,10 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
 
     /** The pieces the jars lack: plugin descriptor, the agent and console stubs. Idempotent. */
-    private static synchronized void prepareHome(Path home) throws IOException {
+    private static synchronized void prepareHome(ElasticsearchRelease release) throws IOException {
+        Path home = release.home();
         Path netty = home.resolve("modules/transport-netty4");
-        try (JarFile jar = new JarFile(netty.resolve("transport-netty4-" + VERSION + ".jar").toFile())) {
+        try (JarFile jar = new JarFile(release.jar("modules/transport-netty4", "transport-netty4").toFile())) {
             for (String name : List.of("plugin-descriptor.properties", "entitlement-policy.yaml")) {
                 JarEntry e = jar.getJarEntry("META-INF/es-plugins/transport-netty4/" + name);
                 try (InputStream in = jar.getInputStream(e)) {
