@@ -10,6 +10,7 @@ import io.vigil.agent.metrics.BpfProgramMetrics;
 import io.vigil.agent.metrics.EventCounters;
 import io.vigil.agent.metrics.StatusMetrics;
 import io.vigil.agent.output.Outputs;
+import io.vigil.agent.pins.PinRoot;
 import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyDirectory;
@@ -144,6 +145,11 @@ public final class RunCommand implements Callable<Integer> {
             remoteFlags.validate();
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("vigil run: " + e.getMessage());
+            return 2;
+        }
+        Optional<String> unpinnable = keepSensorsOnExit ? new PinRoot(pinRoot).notPinnable() : Optional.empty();
+        if (unpinnable.isPresent()) {
+            System.err.println("vigil run: --keep-sensors-on-exit: " + unpinnable.get());
             return 2;
         }
         AgentConfig config = AgentConfig.defaults()

@@ -57,7 +57,7 @@ public final class LinkPins {
         return keep;
     }
 
-    /** The directory of one policy or of the base sensors, e.g. {@code policy-deny-connect.h12}; created on first pin. */
+    /** The directory of one policy or of the base sensors, e.g. {@code policy-deny-connect-h12}; created on first pin. */
     public PinGroup group(String name) {
         return keep ? new PinGroup(this, run.resolve(PinGroup.fileName(name))) : PinGroup.NONE;
     }

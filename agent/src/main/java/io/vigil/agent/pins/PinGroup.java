@@ -49,8 +49,9 @@ public final class PinGroup {
         pinned = 0;
     }
 
+    /** bpffs refuses names with a dot (EPERM: they are kept for its own files); '/' would be a directory. */
     static String fileName(String name) {
-        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        String safe = name.replaceAll("[^A-Za-z0-9_-]", "_");
         return safe.length() > 200 ? safe.substring(0, 200) : safe;
     }
 

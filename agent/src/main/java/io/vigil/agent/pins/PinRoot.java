@@ -27,6 +27,25 @@ public final class PinRoot {
         return dir;
     }
 
+    /**
+     * Why links cannot be pinned under the root, or empty: its nearest existing directory must be
+     * on a bpffs mount (pins live only there).
+     */
+    public java.util.Optional<String> notPinnable() {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            if (p != null && "bpf".equals(Files.getFileStore(p).type())) {
+                return java.util.Optional.empty();
+            }
+        } catch (IOException e) {
+            return java.util.Optional.of(dir + ": " + e.getMessage());
+        }
+        return java.util.Optional.of(dir + " is not on a bpffs mount (mount -t bpf bpf /sys/fs/bpf; bin/setup does)");
+    }
+
     /** The runs pinned here (none when the directory does not exist), oldest name first. */
     public List<Path> runs() {
         if (!Files.isDirectory(dir)) {

@@ -55,6 +55,7 @@ class KeepSensorsOnExitKernelTest {
     private final String addr = "127.77." + (ProcessHandle.current().pid() % 250 + 1) + ".9";
     private Path base;
     private Path pinRoot;
+    private Path privateMount;
     private Path protectedDir;
     private Path openDir;
     private final List<ChildAgent> agents = new ArrayList<>();
@@ -63,7 +64,15 @@ class KeepSensorsOnExitKernelTest {
     void setUp() throws Exception {
         KernelTestSupport.requireRoot();
         base = Files.createTempDirectory("vigil-pin-test-").toRealPath();
-        pinRoot = Path.of("/sys/fs/bpf/vigil-pin-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        String unique = "vigil-pin-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        if ("bpf".equals(Files.getFileStore(Path.of("/sys/fs/bpf")).type())) {
+            pinRoot = Path.of("/sys/fs/bpf", unique);
+        } else {
+            // no bpffs at /sys/fs/bpf on this host: a private bpffs instance of this test's own
+            privateMount = Files.createDirectories(base.resolve("bpffs"));
+            sh("mount -t bpf " + unique + " '" + privateMount + "'");
+            pinRoot = privateMount.resolve("links");
+        }
         protectedDir = Files.createDirectories(base.resolve("protected"));
         openDir = Files.createDirectories(base.resolve("open"));
         Path policies = Files.createDirectories(base.resolve("policies"));
@@ -129,6 +138,15 @@ class KeepSensorsOnExitKernelTest {
         if (pinRoot != null && Files.exists(pinRoot)) {
             PinRoot.release(pinRoot);
         }
+        if (privateMount != null) {
+            sh("umount '" + privateMount + "'");
+        }
+    }
+
+    private static void sh(String cmd) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), cmd + ": " + out);
     }
 
     private ChildAgent agent(String name, boolean keep) throws Exception {
@@ -154,8 +172,8 @@ class KeepSensorsOnExitKernelTest {
         assertEquals(1, firstRun.size(), "one run pinned: " + firstRun);
         List<Path> firstPins = PinRoot.links(firstRun.get(0));
         assertTrue(firstPins.stream().anyMatch(p -> p.toString().contains("/base-sensors/")), "base sensors pinned: " + firstPins);
-        assertTrue(firstPins.stream().anyMatch(p -> p.toString().contains("/policy-pin-kill-writes.")), firstPins.toString());
-        assertTrue(firstPins.stream().anyMatch(p -> p.toString().contains("/policy-pin-deny-connect.")), firstPins.toString());
+        assertTrue(firstPins.stream().anyMatch(p -> p.toString().contains("/policy-pin-kill-writes-h")), firstPins.toString());
+        assertTrue(firstPins.stream().anyMatch(p -> p.toString().contains("/policy-pin-deny-connect-h")), firstPins.toString());
         List<Long> firstIds = new ArrayList<>();
         for (Path p : firstPins) {
             firstIds.add(linkId(p));
@@ -235,7 +253,7 @@ class KeepSensorsOnExitKernelTest {
 
     /** The pins' paths in their run, hook ids left out (the order policies load in may differ). */
     private static List<String> names(List<Path> pins, Path run) {
-        return pins.stream().map(p -> run.relativize(p).toString().replaceAll("\\.h\\d+/hook\\d+-", ".h/hook-")).sorted().toList();
+        return pins.stream().map(p -> run.relativize(p).toString().replaceAll("-h\\d+/hook\\d+-", "-h/hook-")).sorted().toList();
     }
 
     private static long linkId(Path pin) throws Exception {

@@ -129,7 +129,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
                     .collect(Collectors.joining("\n")), e);
         }
         // one pin directory per installation: a new version is installed before the old one goes
-        Loaded loaded = new Loaded(compiled, new ArrayList<>(), pins.group("policy-" + policy.qualifiedName() + ".h"
+        Loaded loaded = new Loaded(compiled, new ArrayList<>(), pins.group("policy-" + policy.qualifiedName() + "-h"
                 + nextHookId));
         List<HookDescriptor> descriptors = loaded.descriptors();
         registry.registerAll(descriptors);   // before any hook can post a record
