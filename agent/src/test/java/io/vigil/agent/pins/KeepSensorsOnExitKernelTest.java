@@ -210,6 +210,7 @@ class KeepSensorsOnExitKernelTest {
     }
 
     @Test
+    @Tag("host-only")   // the default needs no pinning and is backend-independent; an agent start costs ~90 s in the VM
     void withoutTheFlagKillNineEndsEnforcement() throws Exception {
         ChildAgent a = agent("plain", false);
         assertEnforced("agent running without the flag");
