@@ -6,6 +6,8 @@ import io.vigil.agent.time.BootClock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.agent.pins.LinkPins;
+import io.vigil.agent.pins.PinGroup;
 import io.vigil.agent.pipeline.EventProcessor;
 import io.vigil.agent.pipeline.MsgHandler;
 import io.vigil.agent.pipeline.PipelineStats;
@@ -60,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private boolean closed;
     private LazyAssetGuard assets;
+    private LinkPins pins;
 
     private Agent(AgentConfig config, Backend backend, String backendSource, LoadedSensors sensors,
                   ProcessModel processes, HookRegistry hooks, Optional<PolicyManager> policies,
@@ -110,9 +113,12 @@ public final class Agent implements AutoCloseable {
             source = String.format(Locale.ROOT, "chosen by the feature probe in %d ms", (System.nanoTime() - t0) / 1_000_000);
         }
         log.info("attach backend: {} ({})", backend.displayName(), source);
+        LinkPins pins = LinkPins.open(config.pinRoot(), config.keepSensorsOnExit());
         LoadedSensors sensors = new SensorLoader(BaseSensors.SHARED_MAPS).load(BaseSensors.ALL, backend);
         Agent agent = null;
+        PinGroup basePins = pins.group("base-sensors");
         try {
+            sensors.pin(basePins);
             HookRegistry hooks = new HookRegistry();
             AgentActionRunner agentActions = new AgentActionRunner();
             ProcessModel processes = ProcessModel.create(config, sensors.map("execve_map"), hooks, agentActions);
@@ -126,15 +132,17 @@ public final class Agent implements AutoCloseable {
                 stats.rawQueueDrops.incrementAndGet();
                 return false;
             };
-            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records)));
+            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records, pins)));
             LazyAssetGuard assets = new LazyAssetGuard(sensors.sharedMaps(), records, BootClock::bootNanosNow,
                     processes::assetGuard);
             policies.ifPresent(pm -> pm.assetPolicies(assets));
             agent = new Agent(config, backend, source, sensors, processes, hooks, policies, sinks, agentActions, raw, stats);
             agent.assets = assets;
+            agent.pins = pins;
             agent.startThreads();
             return agent;
-        } catch (RuntimeException e) {
+        } catch (BpfException | RuntimeException e) {
+            basePins.release();
             sensors.close();
             throw e;
         }
@@ -172,6 +180,15 @@ public final class Agent implements AutoCloseable {
      */
     public HookRegistry hooks() {
         return hooks;
+    }
+
+    /**
+     * Unpins the links an earlier agent left under the pin root (it was killed, or stopped with
+     * --keep-sensors-on-exit): call once this agent's sensors and policies are attached, so that
+     * enforcement has no gap.
+     */
+    public void releasePreviousPins() {
+        pins.releasePrevious();
     }
 
     /** Sum over CPUs of one kernel counter. */
@@ -218,19 +235,24 @@ public final class Agent implements AutoCloseable {
         agentActions.putStats(s.putObject("agent_actions"));
         s.put("lost_total", kernelLost + stats.lost() + processes.lostEvents());
         policies.ifPresent(pm -> s.set("policies", PolicyControl.list(pm)));
+        pins.putStatus(s.putObject("pins"));
         if (assets != null) {
             assets.guard().ifPresent(g -> s.set("asset_guard", g.status()));
         }
         return s;
     }
 
-    /** Stops reading, drains what was read through the sinks, detaches the sensors. Idempotent. */
+    /**
+     * Stops reading, drains what was read through the sinks, detaches the sensors and policies;
+     * with --keep-sensors-on-exit their pinned links stay attached (fanotify hooks do stop). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        pins.agentExiting();   // with --keep-sensors-on-exit: closing below leaves the pinned links attached
         policies.ifPresent(PolicyManager::close); // their hooks write to the ring buffer drained below
         if (assets != null) {
             assets.close();

@@ -1,5 +1,6 @@
 package io.vigil.bpf;
 
+import io.vigil.bpf.internal.Errno;
 import io.vigil.bpf.internal.LibBpf;
 import io.vigil.bpf.internal.Native;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ public final class BpfLink implements AutoCloseable {
         return new BpfLink(lib, link, -1, description);
     }
 
-    static BpfLink ofFd(int fd, String description) {
-        return new BpfLink(null, null, fd, description);
+    static BpfLink ofFd(LibBpf lib, int fd, String description) {
+        return new BpfLink(lib, null, fd, description);
     }
 
     /** The link's fd (some libbpf links, e.g. legacy perf-event ones, have none: then negative). */
@@ -36,14 +37,21 @@ public final class BpfLink implements AutoCloseable {
         return link != null ? lib.bpf_link__fd(link) : rawFd;
     }
 
-    /** Pins the link in bpffs (e.g. /sys/fs/bpf/vigil/exec) so it outlives this process. */
+    /**
+     * Pins the link in bpffs so that it, its program and the maps the program uses outlive this
+     * process: closing the link (or the process dying) then leaves it attached, and deleting the
+     * pin file detaches it once no fd holds it. bpf_obj_pin on the link's fd, so links made by
+     * bpf_link_create (cgroup, kprobe.multi) pin as libbpf's do.
+     */
     public synchronized void pin(Path path) throws BpfException {
-        if (link == null) {
-            throw new UnsupportedOperationException("link " + description + " was made by bpf_link_create; pinning needs a libbpf link");
+        int fd = fd();
+        if (fd < 0) {
+            throw new BpfException("cannot pin link " + description + " at " + path, Errno.EOPNOTSUPP,
+                    "a legacy perf-event link has no fd to pin (kernels before 5.15 attach kprobes and tracepoints without a BPF link)", null);
         }
-        int r = lib.bpf_link__pin(link, path.toString());
+        int r = lib.bpf_obj_pin(fd, path.toString());
         if (r < 0) {
-            throw new BpfException("cannot pin link " + description + " at " + path, -r,
+            throw new BpfException("cannot pin link " + description + " at " + path, Native.errnoOf(r),
                     "the path must be on a bpffs mount (mount -t bpf bpf /sys/fs/bpf) and must not exist yet", null);
         }
     }

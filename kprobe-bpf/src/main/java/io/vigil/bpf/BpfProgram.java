@@ -178,7 +178,7 @@ public final class BpfProgram {
                         + ") for program '" + name + "' (" + section + ")", e, Hints.hint(Hints.Phase.ATTACH, section, e),
                         log.text());
             }
-            return BpfLink.ofFd(fd, name + " @ attach type " + attachType + " target " + targetFd);
+            return BpfLink.ofFd(owner.lib(), fd, name + " @ attach type " + attachType + " target " + targetFd);
         }
     }
 
@@ -213,7 +213,7 @@ public final class BpfProgram {
                 throw new BpfException("cannot attach program '" + name + "' (" + section + ") to " + symbols, e,
                         Hints.hint(Hints.Phase.ATTACH, section, e), log.text());
             }
-            return BpfLink.ofFd(fd, name + " @ kprobe.multi " + symbols);
+            return BpfLink.ofFd(owner.lib(), fd, name + " @ kprobe.multi " + symbols);
         } finally {
             keep.clear(); // the strings had to live until bpf_link_create returned
         }

@@ -10,6 +10,7 @@ import io.vigil.agent.metrics.BpfProgramMetrics;
 import io.vigil.agent.metrics.EventCounters;
 import io.vigil.agent.metrics.StatusMetrics;
 import io.vigil.agent.output.Outputs;
+import io.vigil.agent.pins.PinRoot;
 import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyDirectory;
@@ -103,6 +104,18 @@ public final class RunCommand implements Callable<Integer> {
                     + "clock reads per run. Without it the counters move only if kernel.bpf_stats_enabled is 1")
     boolean bpfStats;
 
+    @Option(names = "--keep-sensors-on-exit",
+            description = "pin every BPF link (base sensors, policy hooks, cgroup Override) under --pin-root so that "
+                    + "in-kernel enforcement (Sigkill, Signal, connect/sendmsg Override) stays when the agent is killed, "
+                    + "crashes or stops, as Tetragon's flag of that name. Off by default: the kernel then detaches "
+                    + "everything when the agent exits. fanotify hooks cannot be pinned. A starting agent replaces "
+                    + "what an earlier one pinned; `vigil cleanup` releases it when no agent will run again")
+    boolean keepSensorsOnExit;
+
+    @Option(names = "--pin-root", paramLabel = "DIR",
+            description = "bpffs directory for those pins, and where a starting agent looks for an earlier one's (default: ${DEFAULT-VALUE})")
+    Path pinRoot = AgentConfig.DEFAULT_PIN_ROOT;
+
     @Option(names = "--node-name", description = "node_name of the events (default: the hostname)")
     String nodeName;
 
@@ -134,12 +147,18 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil run: " + e.getMessage());
             return 2;
         }
+        Optional<String> unpinnable = keepSensorsOnExit ? new PinRoot(pinRoot).notPinnable() : Optional.empty();
+        if (unpinnable.isPresent()) {
+            System.err.println("vigil run: --keep-sensors-on-exit: " + unpinnable.get());
+            return 2;
+        }
         AgentConfig config = AgentConfig.defaults()
                 .withBackend(backend == BackendChoice.auto ? Optional.empty()
                         : Optional.of(Backend.valueOf(backend.name().toUpperCase(Locale.ROOT))));
         if (nodeName != null) {
             config = config.withNodeName(nodeName);
         }
+        config = config.withPins(keepSensorsOnExit, pinRoot);
         List<EventSink> sinks = new ArrayList<>();
         Optional<JsonFileExporter> exportFile = Optional.empty();
         switch (output) {
@@ -195,6 +214,7 @@ public final class RunCommand implements Callable<Integer> {
             log.warn("{}; {} is not loaded", why, dir.map(Path::toString).orElse("no policy directory"));
             PolicyControl.registerUnavailable(control, why);
         }
+        agent.releasePreviousPins();   // after the policy directory is in: no gap in enforcement
         Optional<PolicyDirectory> policyDirectory = watched;
         Optional<JsonFileExporter> exporterForStatus = exportFile;
         Supplier<ObjectNode> status = () -> {

@@ -59,6 +59,13 @@ public final class StatusCommand implements Callable<Integer> {
                 s.path("kernel").path("events_sent").asLong(), s.path("pipeline").path("emitted").asLong(),
                 s.path("lost_total").asLong()));
         policies(b, s.path("policies"));
+        JsonNode pins = s.path("pins");
+        if (!pins.isMissingNode()) {
+            b.append(String.format("pins:     %s, %d links pinned under %s; previous agent: %d links found, %d released%n",
+                    pins.path("keep_sensors_on_exit").asBoolean() ? "sensors kept on exit" : "sensors not kept on exit",
+                    pins.path("pinned_links").asInt(), pins.path("pin_root").asText(),
+                    pins.path("previous_links_found").asInt(), pins.path("previous_links_released").asInt()));
+        }
         section(b, "kernel", s.path("kernel"));
         section(b, "pipeline", s.path("pipeline"));
         section(b, "cache", s.path("cache"));

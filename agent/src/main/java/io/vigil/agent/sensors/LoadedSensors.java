@@ -1,5 +1,7 @@
 package io.vigil.agent.sensors;
 
+import io.vigil.agent.pins.PinGroup;
+import io.vigil.bpf.BpfException;
 import io.vigil.bpf.BpfLink;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.BpfObject;
@@ -38,6 +40,13 @@ public final class LoadedSensors implements AutoCloseable {
             throw new IllegalArgumentException("no shared map " + name);
         }
         return m;
+    }
+
+    /** Pins every sensor's link as {@code <sensor>-<program>}: the policy hooks' matchBinaries and process keys need them running. */
+    public void pin(PinGroup group) throws BpfException {
+        for (int i = 0; i < links.size(); i++) {
+            group.pin(links.get(i), attached.get(i).sensor() + "-" + attached.get(i).program());
+        }
     }
 
     @Override

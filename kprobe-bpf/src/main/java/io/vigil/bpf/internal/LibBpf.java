@@ -136,6 +136,9 @@ public interface LibBpf {
 
     int bpf_link_create(int progFd, int targetFd, int attachType, Pointer opts);
 
+    /** BPF_OBJ_PIN: pins any BPF object fd (map, program, link) at a bpffs path; -errno on failure. */
+    int bpf_obj_pin(int fd, String pathname);
+
     /**
      * BPF_OBJ_GET_INFO_BY_FD. {@code info} must be zeroed: the kernel reads its pointer fields
      * (jited_prog_insns ...) as buffers to fill. {@code infoLen[0]}: in, the buffer's size; out, what

@@ -1,5 +1,7 @@
 package io.vigil.agent.policy.runtime;
 
+import io.vigil.agent.pins.LinkPins;
+import io.vigil.agent.pins.PinGroup;
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.agent.policy.compile.BinaryTableSet;
 import io.vigil.agent.policy.compile.CompileContext;
@@ -19,6 +21,7 @@ import io.vigil.bpf.Backend;
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.generic.BinaryTables;
 import io.vigil.bpf.generic.GenericHookLoader;
+import io.vigil.bpf.generic.HookImage;
 import io.vigil.bpf.generic.LoadedHook;
 import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.policy.PolicyMode;
@@ -56,11 +59,17 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
 
         @Override
         public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records) {
+            return create(backend, sensors, hooks, records, LinkPins.none());
+        }
+
+        @Override
+        public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records,
+                LinkPins pins) {
             return new KernelPolicyInstaller(HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
                     new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
                             KernelPolicyInstaller::binaryOf), hooks,
                     new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))),
-                    new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow));
+                    new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow), pins);
         }
     };
 
@@ -71,12 +80,14 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private final HookRegistry registry;
     private final CompileContext base;
     private final FanotifyHooks fanotify;
+    private final LinkPins pins;
     private int nextHookId;
     private final Set<Loaded> installed = new LinkedHashSet<>();
 
     KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables, BinarySeeds seeds,
-            HookRegistry registry, CompileContext first, FanotifyHooks fanotify) {
+            HookRegistry registry, CompileContext first, FanotifyHooks fanotify, LinkPins pins) {
         this.fanotify = fanotify;
+        this.pins = pins;
         this.seeds = seeds;
         this.planner = planner;
         this.loader = loader;
@@ -86,7 +97,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         this.nextHookId = first.firstHookId();
     }
 
-    private record Loaded(CompiledPolicy compiled, List<AutoCloseable> loadedHooks) implements Installed {
+    private record Loaded(CompiledPolicy compiled, List<AutoCloseable> loadedHooks, PinGroup pins) implements Installed {
         @Override
         public int hooks() {
             return loadedHooks.size();
@@ -117,7 +128,9 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             throw new PolicyInstallException(e.problems().stream().map(PolicyProblem::toString)
                     .collect(Collectors.joining("\n")), e);
         }
-        Loaded loaded = new Loaded(compiled, new ArrayList<>());
+        // one pin directory per installation: a new version is installed before the old one goes
+        Loaded loaded = new Loaded(compiled, new ArrayList<>(), pins.group("policy-" + policy.qualifiedName() + "-h"
+                + nextHookId));
         List<HookDescriptor> descriptors = loaded.descriptors();
         registry.registerAll(descriptors);   // before any hook can post a record
         boolean tables = !compiled.binaries().equals(BinaryTableSet.EMPTY);
@@ -128,9 +141,10 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             }
             for (CompiledHook h : compiled.hooks()) {
                 step = "loading " + describe(h.descriptor());
-                loaded.loadedHooks().add(load(h, mode));
+                loaded.loadedHooks().add(load(h, mode, loaded.pins()));
             }
         } catch (BpfException | FanotifyException | IOException | RuntimeException e) {
+            loaded.pins().release();
             closeAll(loaded.loadedHooks());
             registry.unregisterAll(descriptors);
             if (tables) {
@@ -144,10 +158,25 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     }
 
     /** A BPF hook, or the fanotify marks of a file open/exec hook that Overrides. */
-    private AutoCloseable load(CompiledHook h, PolicyMode mode)
+    private AutoCloseable load(CompiledHook h, PolicyMode mode, PinGroup group)
             throws BpfException, FanotifyException, IOException {
         if (!h.image().object().equals(HookPlanner.FANOTIFY_OBJECT)) {
-            return loader.load(h.image());
+            LoadedHook hook = loader.load(h.image());
+            try {
+                for (int i = 0; i < hook.links().size(); i++) {
+                    HookImage.Attachment a = h.image().attachments().get(i);
+                    group.pin(hook.links().get(i), "hook" + h.descriptor().hookId() + "-" + i + "-"
+                            + a.kind().name().toLowerCase(Locale.ROOT) + "-" + a.program() + "-" + a.target());
+                }
+            } catch (BpfException | RuntimeException e) {
+                hook.close();
+                throw e;
+            }
+            return hook;
+        }
+        if (pins.keep()) {
+            log.warn("policy {}: hook {} runs on fanotify marks, which cannot be pinned: when the agent exits, the "
+                    + "kernel allows what it denied", h.descriptor().policyName(), describe(h.descriptor()));
         }
         return fanotify.add(h.descriptor(), h.spec(), h.image().attachments().get(0).program(), mode);
     }
@@ -158,8 +187,12 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         if (!installed.remove(loaded)) {
             return;
         }
+        loaded.pins().release();                    // else a deleted policy would stay enforced
         closeAll(loaded.loadedHooks());              // detach first: no new records
         registry.unregisterAll(loaded.descriptors());
+        if (pins.exiting()) {
+            return;   // kept on exit: the pinned hooks still test their matchBinaries bits
+        }
         if (!loaded.compiled().binaries().equals(BinaryTableSet.EMPTY)) {
             restoreTables();
         }

@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.runtime;
 
+import io.vigil.agent.pins.LinkPins;
 import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.sensors.LoadedSensors;
 import io.vigil.bpf.Backend;
@@ -44,6 +45,12 @@ public interface PolicyInstaller {
         default PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks,
                 Predicate<byte[]> records) {
             return create(backend, sensors, hooks);
+        }
+
+        /** As the above, pinning the hooks' links in {@code pins} (--keep-sensors-on-exit) and unpinning them on uninstall. */
+        default PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks,
+                Predicate<byte[]> records, LinkPins pins) {
+            return create(backend, sensors, hooks, records);
         }
     }
 

@@ -82,7 +82,7 @@ class KernelPolicyInstallerKernelTest {
                 new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
                         KernelPolicyInstaller::binaryOf), registry, new CompileContext(1000, 0, HostNamespaces.ofThisProcess(),
                         SyscallTable.forArch(System.getProperty("os.arch"))),
-                new FanotifyHooks(r -> false, sensors.map("execve_map"), System::nanoTime));
+                new FanotifyHooks(r -> false, sensors.map("execve_map"), System::nanoTime), io.vigil.agent.pins.LinkPins.none());
     }
 
     static TracingPolicy policy(String name, String secondCall) {
