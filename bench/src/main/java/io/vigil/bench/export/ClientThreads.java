@@ -7,15 +7,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * CPU of the exporter's own threads: the pipeline thread that calls accept (encoding, queue, spool),
- * the exporter's sender thread and the client libraries' I/O threads. Not GC or JIT, and not an
+ * CPU of the exporter's own threads, in three groups: the pipeline thread that calls accept (here
+ * "main": encoding, queue, spool writes), the exporter's sender thread (spool reads, batches, the
+ * client's request building), and the client library's I/O threads. Not GC or JIT, and not an
  * in-JVM broker: with Kafka that is what tells the exporter's cost from the broker's.
  */
 final class ClientThreads {
-    // the ES low-level client's I/O threads are "elasticsearch-rest-client-<n>-thread-<m>" (8.x), or
-    // Apache HttpAsyncClient's "I/O dispatcher <n>" without its thread factory
-    private static final String[] PREFIXES = {"vigil-export-", "kafka-producer-network-thread",
-            "elasticsearch-rest-client-", "I/O dispatcher"};
+    enum Group { PIPELINE, SENDER, CLIENT_IO }
+
+    /** CPU (ns) per group over a run. */
+    record Cpu(long pipeline, long sender, long clientIo) {
+        long total() {
+            return pipeline + sender + clientIo;
+        }
+    }
 
     private final Map<Long, Long> start;
 
@@ -24,41 +29,46 @@ final class ClientThreads {
     }
 
     static ClientThreads snapshot() {
-        return new ClientThreads(cpuByThread());
+        Map<Long, Long> cpu = new HashMap<>();
+        forEachThread((id, group, ns) -> cpu.put(id, ns));
+        return new ClientThreads(cpu);
     }
 
-    /** CPU (ns) the matching threads used since the snapshot; threads started since count from 0. */
-    long elapsedNanos() {
-        long sum = 0;
-        for (Map.Entry<Long, Long> e : cpuByThread().entrySet()) {
-            sum += e.getValue() - start.getOrDefault(e.getKey(), 0L);
-        }
-        return sum;
+    /** CPU the matching threads used since the snapshot; threads started since count from 0. */
+    Cpu elapsed() {
+        long[] g = new long[Group.values().length];
+        forEachThread((id, group, ns) -> g[group.ordinal()] += ns - start.getOrDefault(id, 0L));
+        return new Cpu(g[Group.PIPELINE.ordinal()], g[Group.SENDER.ordinal()], g[Group.CLIENT_IO.ordinal()]);
     }
 
-    private static Map<Long, Long> cpuByThread() {
+    private interface ThreadCpu {
+        void accept(long id, Group group, long ns);
+    }
+
+    private static void forEachThread(ThreadCpu f) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> out = new HashMap<>();
         for (ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (ti != null && matches(ti.getThreadName())) {
-                long t = mx.getThreadCpuTime(ti.getThreadId());
-                if (t >= 0) {
-                    out.put(ti.getThreadId(), t);
-                }
+            Group g = ti == null ? null : group(ti.getThreadName());
+            long t = g == null ? -1 : mx.getThreadCpuTime(ti.getThreadId());
+            if (t >= 0) {
+                f.accept(ti.getThreadId(), g, t);
             }
         }
-        return out;
     }
 
-    private static boolean matches(String name) {
+    private static Group group(String name) {
         if (name.equals("main")) {
-            return true;
+            return Group.PIPELINE;
         }
-        for (String p : PREFIXES) {
-            if (name.startsWith(p)) {
-                return true;
-            }
+        if (name.startsWith("vigil-export-")) {
+            return Group.SENDER;
         }
-        return false;
+        // Kafka's producer I/O thread; the ES low-level client's reactor threads
+        // ("elasticsearch-rest-client-<n>-thread-<m>", or Apache HttpAsyncClient's "I/O dispatcher <n>")
+        if (name.startsWith("kafka-producer-network-thread") || name.startsWith("elasticsearch-rest-client-")
+                || name.startsWith("I/O dispatcher")) {
+            return Group.CLIENT_IO;
+        }
+        return null;
     }
 }

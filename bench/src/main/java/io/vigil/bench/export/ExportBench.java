@@ -96,6 +96,12 @@ public final class ExportBench {
         boolean ok = true;
         try (Receiver rx = start(exporter, syslogFormat, work)) {
             System.out.printf("receiver: %s (started in %.1f s)%n", rx.describe(), (System.nanoTime() - t) / 1e9);
+            int encodeN = Math.min(n, 100_000);
+            EncodeOnly.measure(rx.encoder(), pool, encodeN); // warm-up
+            EncodeOnly.Result enc = EncodeOnly.measure(rx.encoder(), pool, encodeN);
+            System.out.printf(Locale.ROOT, "encoder alone (%s, %,d events, no queue, spool or network): CPU %,.0f ms"
+                    + " per 100k events, %,d bytes per record%n", rx.encoder().getClass().getSimpleName(), encodeN,
+                    enc.msPer100k(), enc.bytesPerRecord());
             long sendTimeout = TimeUnit.SECONDS.toNanos(Math.max(120, n / 2_000));
             List<Double> rates = new ArrayList<>();
             for (int r = 0; r <= runs; r++) {
@@ -132,9 +138,11 @@ public final class ExportBench {
                 s.spooled() > 0 ? " (the producer outran the sender: kept on disk, not lost)" : "",
                 s.sent(), s.lost(), s.refused(), r.deadLettered(), s.sendFailures(), r.received());
         System.out.printf(Locale.ROOT, "         %,10.0f events/s sent (first accept → all sent), %,.0f/s received,"
-                        + " producer %,.0f/s; CPU per 100k events: JVM %,.0f ms, exporter threads %,.0f ms, receiver %s%n",
+                        + " producer %,.0f/s; CPU per 100k events: JVM %,.0f ms (exporter threads %,.0f ="
+                        + " pipeline %,.0f + sender %,.0f + client I/O %,.0f), receiver %s%n",
                 r.sentPerSec(), r.receivedPerSec(), r.offeredPerSec(), r.msPer100k(r.jvmCpuNanos()),
-                r.msPer100k(r.clientThreadsCpuNanos()),
+                r.msPer100k(r.threads().total()), r.msPer100k(r.threads().pipeline()),
+                r.msPer100k(r.threads().sender()), r.msPer100k(r.threads().clientIo()),
                 r.receiverCpuNanos() < 0 ? "in the JVM's figure"
                         : String.format(Locale.ROOT, "%,.0f ms", r.msPer100k(r.receiverCpuNanos())));
         if (!r.ok()) {

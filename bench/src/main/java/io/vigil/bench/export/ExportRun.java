@@ -31,7 +31,7 @@ final class ExportRun {
     /** What one run measured; rates are events/s from the first accept. */
     record Result(int events, SpoolingExporter.Stats stats, long deadLettered, long received, String problem,
                   double offeredPerSec, double sentPerSec, double receivedPerSec,
-                  long jvmCpuNanos, long clientThreadsCpuNanos, long receiverCpuNanos) {
+                  long jvmCpuNanos, ClientThreads.Cpu threads, long receiverCpuNanos) {
 
         boolean ok() {
             return problem == null;
@@ -72,7 +72,7 @@ final class ExportRun {
         long offered;
         long sent;
         long cpu1;
-        long threadsCpu;
+        ClientThreads.Cpu threadsCpu;
         String problem = null;
         try {
             push(x, events, n, pacePerSec, t0);
@@ -80,7 +80,7 @@ final class ExportRun {
             offered = System.nanoTime();
             sent = awaitSent(x, n, offered + sendTimeoutNanos);
             cpu1 = BenchSupport.processCpuNanos();
-            threadsCpu = threads.elapsedNanos();
+            threadsCpu = threads.elapsed();
         } finally {
             x.close();
         }
