@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * exactly the number sent. Not a timed test: it prints what it measured.
  *
  * <pre>bench/run.sh export [--exporter elasticsearch|syslog-tls|syslog-tcp|kafka|all] [--events 200000]
- *        [--runs 2] [--warmup 20000] [--pace EVENTS_PER_S] [--syslog-format json|cef] [--dir DIR]</pre>
+ *        [--runs 2] [--warmup 20000] [--pace EVENTS_PER_S] [--syslog-format json|cef] [--dir DIR]
+ *        [--batch RECORDS]</pre>
+ * {@code --batch} is an experiment: it replaces the default batch size (and allows 4 KiB per record).
  */
 public final class ExportBench {
     private static final List<String> ALL = List.of("elasticsearch", "syslog-tls", "syslog-tcp", "kafka");
@@ -35,6 +37,7 @@ public final class ExportBench {
         int runs = 2;
         int warmup = 20_000;
         double pace = 0;
+        QueueOptions queue = QueueOptions.DEFAULTS;
         SyslogOptions.Format syslogFormat = SyslogOptions.Format.JSON;
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.length; i++) {
@@ -46,9 +49,13 @@ public final class ExportBench {
                 case "--pace" -> pace = Double.parseDouble(args[++i]);
                 case "--syslog-format" -> syslogFormat = SyslogOptions.Format.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--dir" -> tmp = Path.of(args[++i]);
+                case "--batch" -> { // an experiment: the shipped exporter uses QueueOptions.DEFAULTS
+                    int records = Integer.parseInt(args[++i]);
+                    queue = queue.withBatch(records, Math.max(queue.maxBatchBytes(), records * 4096L), queue.linger());
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--exporter "
                         + String.join("|", ALL) + "|all, --events N, --runs N, --warmup N, --pace EVENTS_PER_S,"
-                        + " --syslog-format json|cef, --dir DIR)");
+                        + " --syslog-format json|cef, --dir DIR, --batch RECORDS)");
             }
         }
         List<String> selected = which.equals("all") ? ALL : List.of(which.split(","));
@@ -62,7 +69,8 @@ public final class ExportBench {
                 pace > 0 ? String.format(Locale.ROOT, "paced at %,.0f events/s", pace) : "unpaced",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadAverage());
-        System.out.println("  " + QueueOptions.DEFAULTS);
+        System.out.println("  " + queue + (queue.equals(QueueOptions.DEFAULTS) ? " (the defaults)"
+                : " (NOT the defaults: --batch; the defaults are " + QueueOptions.DEFAULTS + ")"));
         System.out.println("  " + SpoolOptions.defaults(tmp.resolve("<temp>")));
         System.out.println("  Backoff.defaults(): " + Backoff.defaults());
         long t = System.nanoTime();
@@ -74,7 +82,7 @@ public final class ExportBench {
         Path work = Files.createTempDirectory(tmp, "vigil-export-receivers");
         try {
             for (String exporter : selected) {
-                failed |= !bench(exporter, syslogFormat, work, pool, events, runs, Math.min(warmup, events), pace);
+                failed |= !bench(exporter, syslogFormat, work, pool, events, runs, Math.min(warmup, events), pace, queue);
             }
         } finally {
             deleteQuietly(work);
@@ -85,7 +93,7 @@ public final class ExportBench {
 
     /** One exporter against its receiver: a warm-up run, then the measured runs. Returns false on a failed check. */
     private static boolean bench(String exporter, SyslogOptions.Format syslogFormat, Path work, Event[] pool, int n,
-                                 int runs, int warmup, double pace) throws Exception {
+                                 int runs, int warmup, double pace, QueueOptions queue) throws Exception {
         System.out.println();
         System.out.println("===== " + exporter + " =====");
         if (exporter.startsWith("syslog") && RsyslogReceiver.missing() != null) {
@@ -107,7 +115,7 @@ public final class ExportBench {
             for (int r = 0; r <= runs; r++) {
                 int size = r == 0 ? warmup : n;
                 String dest = rx.newRun(r);
-                ExportRun.Result res = ExportRun.run(rx, pool, size, pace, work, sendTimeout);
+                ExportRun.Result res = ExportRun.run(rx, pool, size, pace, queue, work, sendTimeout);
                 print(r == 0 ? "warm-up" : "run " + r, dest, res);
                 ok &= res.ok();
                 if (r > 0) {

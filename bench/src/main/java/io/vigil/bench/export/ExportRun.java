@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * One measured run: {@code n} events through {@code SpoolingExporter.open} exactly as
- * RemoteExportFlags.start() builds it (default spool, QueueOptions.DEFAULTS, Backoff.defaults(), a
- * dead-letter file), from this thread as from the pipeline's sink thread; then a wait until the
+ * RemoteExportFlags.start() builds it (default spool, QueueOptions.DEFAULTS unless an experiment
+ * passes others, Backoff.defaults(), a dead-letter file), from this thread as from the pipeline's sink thread; then a wait until the
  * exporter counts them all sent and the receiver holds them all.
  */
 final class ExportRun {
@@ -48,24 +48,24 @@ final class ExportRun {
      * @param pacePerSec events/s the producer keeps to, or 0 to push as fast as accept() returns
      * @param sendTimeoutNanos how long to wait for the exporter to send everything
      */
-    static Result run(Receiver rx, Event[] events, int n, double pacePerSec, Path tmp, long sendTimeoutNanos)
-            throws Exception {
+    static Result run(Receiver rx, Event[] events, int n, double pacePerSec, QueueOptions queue, Path tmp,
+                      long sendTimeoutNanos) throws Exception {
         Path dir = Files.createTempDirectory(tmp, "vigil-export-bench");
         try {
-            return measure(rx, events, n, pacePerSec, dir, sendTimeoutNanos);
+            return measure(rx, events, n, pacePerSec, queue, dir, sendTimeoutNanos);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private static Result measure(Receiver rx, Event[] events, int n, double pacePerSec, Path dir,
-                                  long sendTimeoutNanos) throws Exception {
+    private static Result measure(Receiver rx, Event[] events, int n, double pacePerSec, QueueOptions queue,
+                                  Path dir, long sendTimeoutNanos) throws Exception {
         String name = rx.exporter();
         CountingListener listener = new CountingListener();
         DeadLetterFile dead = new DeadLetterFile(dir.resolve(name + ".dead.jsonl"), Clock.systemUTC());
         ClientThreads threads = ClientThreads.snapshot();
         SpoolingExporter x = SpoolingExporter.open(rx.encoder(), rx.sender(), SpoolOptions.defaults(dir.resolve(name)),
-                QueueOptions.DEFAULTS, Backoff.defaults(), dead, listener);
+                queue, Backoff.defaults(), dead, listener);
         long rxCpu0 = rx.cpuNanos();
         long cpu0 = BenchSupport.processCpuNanos();
         long t0 = System.nanoTime();
