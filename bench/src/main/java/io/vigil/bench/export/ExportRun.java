@@ -73,7 +73,6 @@ final class ExportRun {
         long sent;
         long cpu1;
         ClientThreads.Cpu threadsCpu;
-        String problem = null;
         try {
             push(x, events, n, pacePerSec, t0);
             x.flush(); // as the pipeline's sink thread does when its queue runs empty
@@ -84,28 +83,12 @@ final class ExportRun {
         } finally {
             x.close();
         }
-        long received = 0;
-        long receivedAt = -1;
-        long deadline = System.nanoTime() + RECEIVE_TIMEOUT_NANOS;
-        while (System.nanoTime() < deadline) {
-            received = rx.count();
-            if (received >= n) {
-                receivedAt = System.nanoTime();
-                break;
-            }
-            Thread.sleep(20);
-        }
+        long receivedAt = awaitReceived(rx, n);
         long rxCpu1 = rx.cpuNanos();
         Thread.sleep(EXTRA_WAIT_MILLIS);
-        received = rx.count();
+        long received = rx.count();
         SpoolingExporter.Stats s = x.stats();
-        if (sent < 0) {
-            problem = "the exporter had sent " + s.sent() + " of " + n + " when the wait ended";
-        } else if (s.lost() != 0 || s.refused() != 0 || dead.count() != 0 || listener.deadLettered.get() != 0) {
-            problem = "lost " + s.lost() + ", refused " + s.refused() + ", dead-lettered " + dead.count();
-        } else if (received != n) {
-            problem = "the receiver holds " + received + " records, not " + n;
-        }
+        String problem = check(n, sent >= 0, s, Math.max(dead.count(), listener.deadLettered.get()), received);
         if (problem != null && listener.firstProblem.get() != null) {
             problem += " (first report: " + listener.firstProblem.get() + ")";
         }
@@ -113,6 +96,32 @@ final class ExportRun {
                 n / ((offered - t0) / 1e9), sent < 0 ? Double.NaN : n / ((sent - t0) / 1e9),
                 receivedAt < 0 ? Double.NaN : n / ((receivedAt - t0) / 1e9),
                 cpu1 - cpu0, threadsCpu, rxCpu0 < 0 || rxCpu1 < 0 ? -1 : rxCpu1 - rxCpu0);
+    }
+
+    /** When the receiver first held n records of the run, or -1 if it did not within the timeout. */
+    private static long awaitReceived(Receiver rx, int n) throws Exception {
+        long deadline = System.nanoTime() + RECEIVE_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (rx.count() >= n) {
+                return System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+        return -1;
+    }
+
+    /** What went wrong, or null: all sent, nothing lost or refused, and exactly n at the receiver. */
+    private static String check(int n, boolean allSent, SpoolingExporter.Stats s, long deadLettered, long received) {
+        if (!allSent) {
+            return "the exporter had sent " + s.sent() + " of " + n + " when the wait ended";
+        }
+        if (s.lost() != 0 || s.refused() != 0 || deadLettered != 0) {
+            return "lost " + s.lost() + ", refused " + s.refused() + ", dead-lettered " + deadLettered;
+        }
+        if (received != n) {
+            return "the receiver holds " + received + " records, not " + n;
+        }
+        return null;
     }
 
     private static void push(SpoolingExporter x, Event[] events, int n, double pacePerSec, long t0) {
