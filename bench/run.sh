@@ -7,6 +7,9 @@
 #   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 5 --policies 10)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
+#        bench/run.sh export   [options]    ExportBench: remote exporters against real receivers (--exporter
+#                                           elasticsearch|syslog-tls|syslog-tcp|kafka|all --events 200000 --runs 2
+#                                           --warmup 20000 --pace EVENTS_PER_S --syslog-format json|cef --dir DIR)
 #   sudo bench/run.sh fanotify [opens] [rounds]  OpenLatencyBench: open with no guard / guard elsewhere / marked dir
 #   sudo bench/run.sh kill     [options]    KillLatencyBench: violation to death (--offenders 500 --warmup 50)
 #   sudo bench/run.sh asset    [options]    AssetGuardBench: model-theft guard, iperf3 off/on/tainted and connect
@@ -27,11 +30,12 @@ needs_build() {
     && [ -x "$bench/target/workloads/victim" ] || return 0
   # any source or pom newer than the bench jar
   [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root/agent/api/pom.xml" "$root/kprobe-bpf/src" \
-            "$root/agent/src/main" "$root/agent/api/src/main" "$root/exporters/src/main" "$bench/src" \
+            "$root/agent/src/main" "$root/agent/api/src/main" "$root/exporters/src/main" "$root/exporters/src/test" \
+            "$bench/src" \
             -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
-case "${1:-}" in -h|--help|help) sed -n '2,16p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|help) sed -n '2,17p' "$0"; exit 0 ;; esac
 
 if [ "${VIGIL_BENCH_NO_BUILD:-0}" != 1 ] && needs_build; then
   # package, not install: the classpath file names the reactor's own jars, ~/.m2 stays untouched
@@ -62,6 +66,8 @@ case "$what" in
   kill)     need_root kill;     exec "${jvm[@]}" io.vigil.bench.KillLatencyBench "$@" ;;
   jmh)      exec "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench "$@" ;;
   file)     exec "${jvm[@]}" io.vigil.bench.FileExportBench "$@" ;;
+  # the Elasticsearch node runs from the jars the exporters build copies into exporters/target/es-home
+  export)   exec "${jvm[@]}" -Dvigil.es.home="$root/exporters/target/es-home" io.vigil.bench.export.ExportBench "$@" ;;
   fanotify) need_root fanotify; exec "${jvm[@]}" io.vigil.enforcement.fanotify.bench.OpenLatencyBench "$@" ;;
   asset)
     need_root asset
@@ -86,5 +92,5 @@ case "$what" in
     echo; echo "===== DecodeEnrichJsonBench (JMH) ====="; "${jvm[@]}" org.openjdk.jmh.Main DecodeEnrichJsonBench || rc=1
     echo; echo "===== FileExportBench =====";  "${jvm[@]}" io.vigil.bench.FileExportBench || rc=1
     exit $rc ;;
-  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh, file, fanotify, asset)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (all, exec, pipeline, open, jmh, file, export, fanotify, asset)" >&2; exit 2 ;;
 esac

@@ -17,11 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What the benchmarks share: the C workloads, medians, CPU time, quiet logs. */
-final class BenchSupport {
+public final class BenchSupport {
     private BenchSupport() {}
 
     /** Before the first logger exists: plain-text logs at WARN unless the caller chose otherwise. */
-    static void quietLogs() {
+    public static void quietLogs() {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-text.xml");
         }
@@ -87,7 +87,7 @@ final class BenchSupport {
     }
 
     /** CPU time (user+sys) this JVM has used, ns. */
-    static long processCpuNanos() {
+    public static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
@@ -119,7 +119,7 @@ final class BenchSupport {
     }
 
     /** utime+stime of a process from /proc/PID/stat, ns (children not included). */
-    static long procCpuNanos(long pid) {
+    public static long procCpuNanos(long pid) {
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");

@@ -1,13 +1,6 @@
 package io.vigil.bench;
 
-import io.vigil.api.ArgValue;
 import io.vigil.api.Event;
-import io.vigil.api.KprobeAction;
-import io.vigil.api.KprobeArgument;
-import io.vigil.api.ProcessExec;
-import io.vigil.api.ProcessExit;
-import io.vigil.api.ProcessInfo;
-import io.vigil.api.ProcessKprobe;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.exporters.file.BackupFiles;
 import io.vigil.exporters.file.ExportStats;
@@ -23,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +54,7 @@ public final class FileExportBench {
                         + " (--events N, --runs N, --dir DIR, --redact, --no-compress)");
             }
         }
-        Event[] pool = pool(4096);
+        Event[] pool = BenchEvents.distinct(4096);
         FileExportOptions options = FileExportOptions.DEFAULTS
                 .withRotation(new RotationPolicy(10L << 20, Duration.ZERO, 0, compress));
         if (redact) {
@@ -164,29 +156,5 @@ public final class FileExportBench {
             return os.getProcessCpuTime();
         }
         return PROCESS_CPU_UNAVAILABLE;
-    }
-
-    /** A mix as the agent sees it: exec, exit and a policy event per process. */
-    private static Event[] pool(int n) {
-        Event[] out = new Event[n];
-        Instant t = Instant.parse("2026-12-05T12:00:00.123456789Z");
-        ProcessInfo parent = ProcessInfo.builder().execId("bm9kZToxNjgwMTcwNDc5NDI5ODo2NDYxNQ==").pid(64615).uid(0)
-                .cwd("/root").binary("/bin/bash").arguments("-l").flags("execve rootcwd clone")
-                .startTime(t.minusSeconds(60)).auid(0).parentExecId("bm9kZToxOjE=").tid(64615).build();
-        for (int i = 0; i < n; i++) {
-            long pid = 100_000 + i;
-            ProcessInfo p = ProcessInfo.builder().execId("bm9kZToxNjgxNzcwNTAxMjU0Mjo2NDc0" + i).pid(pid).uid(1000)
-                    .cwd("/home/user/src").binary("/usr/bin/curl")
-                    .arguments("-s -u bob --password=hunter2 https://example.org/api/v1/items?page=" + i)
-                    .flags("execve clone").startTime(t).auid(1000).parentExecId(parent.execId()).tid(pid).build();
-            out[i] = switch (i % 3) {
-                case 0 -> new Event("node-1", t, new ProcessExec(p, parent));
-                case 1 -> new Event("node-1", t, new ProcessKprobe(p, parent, "security_file_permission",
-                        List.of(KprobeArgument.of(new ArgValue.StringArg("/etc/ssl/certs/ca-certificates.crt"))), null,
-                        KprobeAction.POST, "file-monitoring", KprobeAction.UNKNOWN, "", List.of("observability")));
-                default -> new Event("node-1", t, new ProcessExit(p, parent, "", 0, t));
-            };
-        }
-        return out;
     }
 }

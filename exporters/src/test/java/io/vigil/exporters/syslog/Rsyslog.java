@@ -16,15 +16,16 @@ import org.junit.jupiter.api.Assumptions;
  * A real rsyslogd of the test's own: {@code rsyslogd -n -f <conf> -i <pidfile>} listening with imtcp on
  * a free loopback port (plain, or TLS through the ossl netstream driver with a certificate the test
  * generates), writing each message from app-name "vigil" as one JSON line of the fields rsyslog
- * parsed: pri, hostname, app-name, procid, msgid, structured-data, msg.
+ * parsed: pri, hostname, app-name, procid, msgid, structured-data, msg. Public for bench/'s ExportBench,
+ * which measures the syslog exporter against this same receiver.
  */
-final class Rsyslog implements AutoCloseable {
-    static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
+public final class Rsyslog implements AutoCloseable {
+    public static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
 
     final Path dir;
-    final Path out;
-    final int port;
-    final Path cert;
+    public final Path out;
+    public final int port;
+    public final Path cert;
     final Path key;
     private final boolean tls;
     private Process process;
@@ -43,7 +44,7 @@ final class Rsyslog implements AutoCloseable {
         fail(RSYSLOGD + " is not installed: run bin/setup --test (apt-get install rsyslog rsyslog-openssl)");
     }
 
-    Rsyslog(Path dir, boolean tls) throws IOException, InterruptedException {
+    public Rsyslog(Path dir, boolean tls) throws IOException, InterruptedException {
         this.dir = dir;
         this.tls = tls;
         Files.createDirectories(dir);
@@ -91,7 +92,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** Starts rsyslogd and waits until it accepts connections. */
-    Rsyslog start() throws IOException, InterruptedException {
+    public Rsyslog start() throws IOException, InterruptedException {
         process = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", dir.resolve("rsyslog.conf").toString(),
                 "-i", dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.log").toFile()).start();
@@ -126,7 +127,7 @@ final class Rsyslog implements AutoCloseable {
         return lines();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path l = dir.resolve("rsyslogd.log");
         return Files.exists(l) ? Files.readString(l) : "";
     }
