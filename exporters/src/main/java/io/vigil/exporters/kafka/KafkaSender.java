@@ -31,7 +31,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * value = the Tetragon JSON, header {@code vigil-id} = the record id (consumers dedup on it).
  *
  * <p>The producer is idempotent ({@code enable.idempotence=true, acks=all}, at most 5 requests in
- * flight), so its own retries neither duplicate nor reorder within a session. A batch is sent, flushed,
+ * flight), so its own retries normally neither duplicate nor reorder within a session; not across a
+ * leader that lost its producer state (seen on a topic just created: exporters/README.md), hence the
+ * {@code vigil-id} header. A batch is sent, flushed,
  * and succeeds only when the broker acknowledged every record. Failures:
  * <ul>
  *   <li>retriable broker errors (timeouts, leader changes, not enough replicas) after the producer's own
