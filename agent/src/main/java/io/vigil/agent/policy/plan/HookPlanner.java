@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  *       on the tracepoint backend, the tracepoints of {@link TracepointEquivalents} or an error;</li>
  *   <li>LSM hooks: kprobe on the security_ function behind the hook (kprobe/fentry), or the
  *       tracepoint equivalent of that function;</li>
- *   <li>hooks that Override: see {@link #placeOverride} (cgroup, fanotify, else BPF LSM);</li>
+ *   <li>hooks that Override: {@link OverridePlanner#place} (cgroup, fanotify, else BPF LSM);</li>
  *   <li>{@code tracepoints:} hooks on every backend: bpf_generic_tp, fields as the format file says
  *       (index = field position in the format, common_* fields included, as Tetragon).</li>
  * </ul>
@@ -175,8 +175,8 @@ public final class HookPlanner {
             if (OverridePlacement.overrides(k)) {
                 Optional<OverridePlacement.Served> served = syscall ? OverridePlacement.forSyscall(syscallName(call))
                         : OverridePlacement.forFunction(call);
-                Optional<String> lsm = syscall ? Optional.empty() : bpfLsmHook(lsmHookOf(call));
-                placeOverride(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call, lsm,
+                Optional<String> lsm = syscall ? Optional.empty() : overrides.bpfLsmHookOf(call);
+                overrides.place(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call, lsm,
                         HookDescriptor.Kind.KPROBE, where, p).ifPresent(plans::add);
                 continue;
             }
@@ -274,8 +274,8 @@ public final class HookPlanner {
         }
         String fn = TracepointEquivalents.lsmFunction(l.hook());
         if (OverridePlacement.overrides(l)) {
-            placeOverride(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), bpfLsmHook(l.hook()), HookDescriptor.Kind.LSM,
-                    where, p).ifPresent(plans::add);
+            overrides.place(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), overrides.bpfLsmHook(l.hook()),
+                    HookDescriptor.Kind.LSM, where, p).ifPresent(plans::add);
             return;
         }
         if (backend == Backend.TRACEPOINT) {
@@ -303,60 +303,8 @@ public final class HookPlanner {
                 false, true, args, 0, HookDescriptor.Kind.LSM, l.hook(), "", "", List.of(), Optional.empty()));
     }
 
-    /**
-     * Where a hook that Overrides goes. The scoped placements first (cgroup connect/sendmsg programs,
-     * fanotify marks on the files the selectors name): they cost nothing elsewhere and match a named
-     * file by its inode, so a hard link or a bind mount is the same file. Otherwise, on a kernel that
-     * runs BPF LSM programs, a program on the LSM hook, which fails the call with argError before it
-     * runs. Otherwise the scoped placement's reasons.
-     *
-     * @param lsmHook the BPF LSM hook behind the function, when this kernel can run a program on it
-     */
-    private Optional<HookPlan> placeOverride(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
-            Optional<String> lsmHook, HookDescriptor.Kind kind, String where, Problems p) {
-        Problems scoped = p.scratch();
-        Optional<HookPlan> plan = overrides.plan(h, served, functionName, kind, where, scoped);
-        if (plan.isPresent() || lsmHook.isEmpty()) {
-            p.absorb(scoped);
-            return plan;
-        }
-        return planBpfLsm(h, lsmHook.get(), functionName, kind, where, p);
-    }
-
-    private Optional<HookPlan> planBpfLsm(HookSpec h, String hook, String functionName, HookDescriptor.Kind kind,
-            String where, Problems p) {
-        if (h instanceof KprobeSpec k && (needsReturn(k) || k.returnArg().isPresent())) {
-            p.add(where + ".return", "Override on " + h.target() + " runs in a BPF LSM program on " + hook + ", which"
-                    + " decides before the call runs: there is no return value to read or filter; drop"
-                    + " return/returnArg/matchReturnArgs/returnCopy");
-            return Optional.empty();
-        }
-        List<ArgPlan> args = functionArgs(h.args(), functionName, where, p);
-        if (args == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new HookPlan(h, where, LSM_OBJECT, List.of(new Attachment("generic_lsm", AttachKind.LSM, hook)), 0,
-                false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
-    }
-
-    /** The LSM hook a security_ function calls (security_bprm_check: bprm_check_security), or empty. */
-    private static Optional<String> lsmHookOf(String function) {
-        if (function.equals("security_bprm_check")) {
-            return Optional.of("bprm_check_security");
-        }
-        return function.startsWith("security_") ? Optional.of(function.substring("security_".length())) : Optional.empty();
-    }
-
-    private Optional<String> bpfLsmHook(Optional<String> hook) {
-        return hook.filter(x -> host.bpfLsm() && host.functionExists("bpf_lsm_" + x));
-    }
-
-    private Optional<String> bpfLsmHook(String hook) {
-        return bpfLsmHook(Optional.of(hook));
-    }
-
     /** Register positions of a kernel function's arguments; null after a problem. */
-    private static List<ArgPlan> functionArgs(List<ArgSpec> specs, String fn, String where, Problems p) {
+    static List<ArgPlan> functionArgs(List<ArgSpec> specs, String fn, String where, Problems p) {
         List<ArgPlan> args = new ArrayList<>();
         for (ArgSpec a : specs) {
             if (!indexOk(a, fn, where, p)) {

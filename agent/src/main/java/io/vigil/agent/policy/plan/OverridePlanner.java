@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Places a hook whose selectors Override, on every backend ({@link OverridePlacement}): connect and
  * sendmsg hooks on the cgroup sock_addr programs, file open and exec hooks on fanotify marks the
- * agent answers; anything else is refused with where Override works (HookPlanner then tries BPF LSM). Pure: the kernel comes in as
+ * agent answers; on kernels that run BPF LSM programs, anything else on an LSM hook goes to a BPF LSM
+ * program ({@link #place}); the rest is refused with where Override works. Pure: the kernel comes in as
  * {@link HostFacts}. HookPlanner's part for hooks that deny.
  */
 final class OverridePlanner {
@@ -114,5 +115,63 @@ final class OverridePlanner {
         String access = s.family() == OverridePlacement.Family.EXEC ? "exec" : "open";
         return Optional.of(new HookPlan(h, where, HookPlanner.FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, "")),
                 0, false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
+    }
+
+    /**
+     * Where a hook that Overrides goes. The scoped placements first (cgroup connect/sendmsg programs,
+     * fanotify marks on the files the selectors name): they cost nothing elsewhere and match a named
+     * file by its inode, so a hard link or a bind mount is the same file. Otherwise, on a kernel that
+     * runs BPF LSM programs, a program on the LSM hook, which fails the call with argError before it
+     * runs. Otherwise the scoped placement's reasons.
+     *
+     * @param lsmHook the BPF LSM hook behind the function, when this kernel can run a program on it
+     */
+    Optional<HookPlan> place(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
+            Optional<String> lsmHook, HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
+        HookPlanner.Problems scoped = p.scratch();
+        Optional<HookPlan> plan = plan(h, served, functionName, kind, where, scoped);
+        if (plan.isPresent() || lsmHook.isEmpty()) {
+            p.absorb(scoped);
+            return plan;
+        }
+        return planBpfLsm(h, lsmHook.get(), functionName, kind, where, p);
+    }
+
+    private Optional<HookPlan> planBpfLsm(HookSpec h, String hook, String functionName, HookDescriptor.Kind kind,
+            String where, HookPlanner.Problems p) {
+        if (h instanceof KprobeSpec k && (HookPlanner.needsReturn(k) || k.returnArg().isPresent())) {
+            p.add(where + ".return", "Override on " + h.target() + " runs in a BPF LSM program on " + hook + ", which"
+                    + " decides before the call runs: there is no return value to read or filter; drop"
+                    + " return/returnArg/matchReturnArgs/returnCopy");
+            return Optional.empty();
+        }
+        List<ArgPlan> args = HookPlanner.functionArgs(h.args(), functionName, where, p);
+        if (args == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new HookPlan(h, where, HookPlanner.LSM_OBJECT, List.of(new Attachment("generic_lsm", AttachKind.LSM, hook)), 0,
+                false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
+    }
+
+    /** The LSM hook a security_ function calls (security_bprm_check: bprm_check_security), or empty. */
+    private static Optional<String> lsmHookOf(String function) {
+        if (function.equals("security_bprm_check")) {
+            return Optional.of("bprm_check_security");
+        }
+        return function.startsWith("security_") ? Optional.of(function.substring("security_".length())) : Optional.empty();
+    }
+
+    /** The LSM hook behind a kernel function, when this kernel runs BPF LSM programs on it. */
+    Optional<String> bpfLsmHookOf(String function) {
+        return lsmHookOf(function).filter(this::runsBpfLsm);
+    }
+
+    /** The LSM hook, when this kernel runs BPF LSM programs on it. */
+    Optional<String> bpfLsmHook(String hook) {
+        return Optional.of(hook).filter(this::runsBpfLsm);
+    }
+
+    private boolean runsBpfLsm(String hook) {
+        return host.bpfLsm() && host.functionExists("bpf_lsm_" + hook);
     }
 }
