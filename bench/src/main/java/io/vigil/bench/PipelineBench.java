@@ -33,7 +33,9 @@ import io.vigil.bpf.wire.Layout;
 import io.vigil.bpf.wire.Msg;
 import io.vigil.bpf.wire.MsgOp;
 import io.vigil.bpf.wire.StatIndex;
+import io.vigil.exporters.file.FileExportOptions;
 import io.vigil.exporters.file.JsonFileExporter;
+import io.vigil.exporters.file.RotationPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +87,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  * PipelineBench [--calls 2000000] [--warmup-calls 2000000] [--runs 1] [--drain-calls 400000]
- *               [--out FILE] [--keep] [--discard]
+ *               [--out FILE] [--keep] [--no-rotate] [--discard]
  *               [--raw-queue 65536] [--sink-queue 65536] [--poll-ms 10]
  * </pre>
  */
@@ -98,6 +100,8 @@ public final class PipelineBench {
     private int runs = 1;
     private Path out;
     private boolean keep;
+    private boolean noRotate;
+    private BenchLineShipper shipper;
     private boolean discard;
     private int rawQueue = 65536;
     private int sinkQueue = 65536;
@@ -135,6 +139,7 @@ public final class PipelineBench {
                 case "--drain-calls": drainCalls = Long.parseLong(args[++i]); break;
                 case "--out": out = Path.of(args[++i]); break;
                 case "--keep": keep = true; break;
+                case "--no-rotate": noRotate = true; break;
                 case "--discard": discard = true; break;
                 case "--raw-queue": rawQueue = Integer.parseInt(args[++i]); break;
                 case "--sink-queue": sinkQueue = Integer.parseInt(args[++i]); break;
@@ -142,7 +147,7 @@ public final class PipelineBench {
                 default:
                     System.err.println("usage: PipelineBench [--calls N] [--warmup-calls N] [--runs R] [--drain-calls N] "
                             + "[--out FILE] "
-                            + "[--keep] [--discard] [--raw-queue N] [--sink-queue N] [--poll-ms MS]");
+                            + "[--keep] [--no-rotate] [--discard] [--raw-queue N] [--sink-queue N] [--poll-ms MS]");
                     System.exit(2);
             }
         }
@@ -203,7 +208,11 @@ public final class PipelineBench {
             raw = new CountingRawQueue(rawQueue);
             ready = new CountingEventQueue(sinkQueue);
             handler = new BenchHandler(node, clock, enricher);
-            sink = new CountingFileSink(discard ? new DiscardingJsonSink() : JsonFileExporter.open(out));
+            sink = new CountingFileSink(discard ? new DiscardingJsonSink() : JsonFileExporter.open(out,
+                    FileExportOptions.DEFAULTS.withRotation(rotation())));
+            if (!discard) {
+                shipper = new BenchLineShipper(out, BENCH_FLAGS).start();
+            }
             processor = new EventProcessor(raw, ready, handler, stats, System::nanoTime, 100_000_000L);
             dispatcher = new SinkDispatcher(ready, List.of(sink), stats);
             dispatcherThread = thread(dispatcher, "vigil-sinks");
@@ -247,7 +256,7 @@ public final class PipelineBench {
         if (tempOut && !keep) {
             Files.deleteIfExists(out);
         } else if (!discard) {
-            System.out.println("JSON file kept: " + out);
+            System.out.println("JSON file kept: " + out + (noRotate ? "" : " (the last rotation's lines; the backups were read and deleted)"));
         }
         System.out.println(failed ? "RESULT: unaccounted loss or a file mismatch (exit status 1)"
                 : "RESULT: no unaccounted loss (generated == written + counted lost in every run)");
@@ -480,45 +489,28 @@ public final class PipelineBench {
         }
     }
 
-    /** Counts the bench lines in the file: every written bench event must be there. */
-    private void verifyFile() throws IOException {
-        long lines = 0;
-        long benchLines = 0;
-        byte[] marker = ("\"flags\":\"" + BENCH_FLAGS + "\"").getBytes(StandardCharsets.US_ASCII);
-        try (InputStream in = Files.newInputStream(out)) {
-            byte[] buf = new byte[1 << 20];
-            int match = 0;
-            boolean lineHasMarker = false;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
-                        lines++;
-                        if (lineHasMarker) {
-                            benchLines++;
-                        }
-                        lineHasMarker = false;
-                        match = 0;
-                        continue;
-                    }
-                    if (!lineHasMarker) {
-                        match = b == marker[match] ? match + 1 : (b == marker[0] ? 1 : 0);
-                        if (match == marker.length) {
-                            lineHasMarker = true;
-                        }
-                    }
-                }
-            }
-        }
-        long size = Files.size(out);
-        boolean ok = benchLines == sink.benchWritten.get();
+    /**
+     * The agent's default: 10 MB files; every backup is kept for the {@link BenchLineShipper}, which
+     * counts and deletes it. --no-rotate: one file that grows by gigabytes (new page-cache pages).
+     */
+    private RotationPolicy rotation() {
+        return noRotate ? RotationPolicy.none()
+                : new RotationPolicy(RotationPolicy.TETRAGON_DEFAULTS.maxSizeBytes(), java.time.Duration.ZERO, 0, false);
+    }
+
+    /** Every written bench event must be in the file or in a backup the shipper read. */
+    private void verifyFile() throws IOException, InterruptedException {
+        shipper.close();
+        boolean ok = shipper.benchLines() == sink.benchWritten.get();
         if (!ok) {
             failed = true;
         }
         System.out.println();
-        System.out.println(fmt("file: %,d lines (%.0f MB, %.0f bytes per line), %,d bench lines; the sink accepted %,d "
-                        + "bench events over all runs -> %s", lines, size / 1e6, lines == 0 ? 0.0 : (double) size / lines,
-                benchLines, sink.benchWritten.get(), ok ? "all in the file" : "MISMATCH"));
+        System.out.println(fmt("file: %,d lines in %,d files (%s; %.0f MB, %.0f bytes per line), %,d bench lines; the sink"
+                        + " accepted %,d bench events over all runs -> %s", shipper.lines(), shipper.files(),
+                noRotate ? "no rotation" : "10 MB rotation, backups read and deleted as they appear", shipper.bytes() / 1e6,
+                shipper.lines() == 0 ? 0.0 : (double) shipper.bytes() / shipper.lines(),
+                shipper.benchLines(), sink.benchWritten.get(), ok ? "all in the files" : "MISMATCH"));
     }
 
     // ---- the pipeline's bench-aware pieces

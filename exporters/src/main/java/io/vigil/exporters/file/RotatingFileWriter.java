@@ -26,7 +26,11 @@ import java.util.function.LongSupplier;
  * clocks (monotonic for the interval, wall for backup names); background work from the injected
  * executor, so tests run it inline.
  *
- * <p>Single-threaded: one writer thread calls everything but the background tasks.
+ * <p>Full buffers go to the file on a {@link BackgroundAppender} thread, in order; {@link #flush()},
+ * rotation and {@link #close()} wait for it. A write error surfaces on the next call from the sink
+ * thread; the lines it lost move from written to failed in the {@link ExportStats}.
+ *
+ * <p>Single-threaded: one sink thread calls everything but the background tasks.
  */
 public final class RotatingFileWriter implements AutoCloseable {
     private static final int BUFFER = 256 * 1024;
@@ -42,7 +46,8 @@ public final class RotatingFileWriter implements AutoCloseable {
     private final GzipCompressor gzip;
     private final ExportStats stats;
 
-    private final byte[] buf = new byte[BUFFER];
+    private final BackgroundAppender appender;
+    private byte[] buf;
     private int buffered;
     private OutputStream out;
     private long size;
@@ -73,9 +78,15 @@ public final class RotatingFileWriter implements AutoCloseable {
         this.backups = new BackupFiles(path);
         this.gzip = new GzipCompressor(perms);
         this.stats = stats;
+        this.appender = new BackgroundAppender("vigil-export-write", BUFFER, lost -> {
+            stats.written.add(-lost);
+            stats.failed.add(lost);
+        });
+        this.buf = appender.firstBuffer();
         try {
             open();
         } catch (IOException e) {
+            stopAppender();
             throw new UncheckedIOException("cannot open the export file " + path + ": " + e.getMessage(), e);
         }
     }
@@ -83,6 +94,7 @@ public final class RotatingFileWriter implements AutoCloseable {
     private void open() throws IOException {
         FileSupport.createWith(path, perms);
         out = Files.newOutputStream(path, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        appender.setOutput(out);
         size = Files.size(path);
         openedNanos = nanoClock.getAsLong();
     }
@@ -91,12 +103,14 @@ public final class RotatingFileWriter implements AutoCloseable {
     public void writeLine(byte[] line, int off, int len) {
         ensureOpen();
         try {
+            throwFailure();
             if (policy.sizeExceeded(size, len)) {
                 rotate();
             }
             if (len > BUFFER - buffered) {
                 drain();
                 if (len > BUFFER) {
+                    awaitWritten(); // in order, after what the appender holds
                     out.write(line, off, len);
                     size += len;
                     return;
@@ -141,6 +155,7 @@ public final class RotatingFileWriter implements AutoCloseable {
 
     private void rotate() throws IOException {
         drain();
+        awaitWritten();
         out.close();
         Path backup = backups.nameFor(wallClock.instant());
         try {
@@ -171,20 +186,53 @@ public final class RotatingFileWriter implements AutoCloseable {
         }
     }
 
+    /** Hands the buffer to the appender. */
     private void drain() throws IOException {
         if (buffered > 0) {
-            out.write(buf, 0, buffered);
+            try {
+                buf = appender.handOff(buf, buffered);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while handing a buffer to the writer", e);
+            }
             buffered = 0;
         }
     }
 
-    /** Writes the buffer to the file. */
+    /** Waits until the appender has written everything handed to it; throws its error, if any. */
+    private void awaitWritten() throws IOException {
+        try {
+            appender.awaitIdle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the writer", e);
+        }
+        throwFailure();
+    }
+
+    private void throwFailure() throws IOException {
+        IOException f = appender.takeFailure();
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private void stopAppender() {
+        try {
+            appender.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the buffer to the file and waits for it. */
     public void flush() {
         if (closed) {
             return;
         }
         try {
             drain();
+            awaitWritten();
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("flushing " + path + ": " + e.getMessage(), e);
@@ -214,9 +262,11 @@ public final class RotatingFileWriter implements AutoCloseable {
         IOException failure = null;
         try {
             drain();
+            awaitWritten();
         } catch (IOException e) {
             failure = e;
         }
+        stopAppender();
         try {
             out.close();
         } catch (IOException e) {
