@@ -148,7 +148,7 @@ public final class PolicyManager {
             log.info("policy {} {} from {} ({} hooks, {})", e.getKey(), old == null ? "loaded" : "replaced", file,
                     e.getValue().installed().hooks(), e.getValue().mode().spelling());
         }
-        gone.forEach(this::remove);
+        gone.forEach(name -> remove(name, true));
         fileNames.put(file, new LinkedHashSet<>(fresh.keySet()));
         fileErrors.remove(file);
         return List.of();
@@ -176,7 +176,7 @@ public final class PolicyManager {
         assets.removeFile(file);
         Set<String> names = fileNames.remove(file);
         if (names != null) {
-            names.forEach(this::remove);
+            names.forEach(name -> remove(name, true));
         }
     }
 
@@ -185,16 +185,19 @@ public final class PolicyManager {
         if (!running.containsKey(name)) {
             return false;
         }
-        remove(name);
+        remove(name, true);
         fileNames.values().forEach(s -> s.remove(name));
         return true;
     }
 
-    private void remove(String name) {
+    /** @param removed the policy is taken away; false at agent stop, where pinned hooks may stay (keep-sensors-on-exit) */
+    private void remove(String name, boolean removed) {
         Running r = running.remove(name);
         if (r != null) {
             installer.uninstall(r.installed());
-            log.info("policy {} removed", name);
+            if (removed) {
+                log.info("policy {} removed", name);
+            }
         }
     }
 
@@ -242,7 +245,9 @@ public final class PolicyManager {
 
     /** Takes every policy out (agent shutdown). */
     public synchronized void close() {
-        new ArrayList<>(running.keySet()).forEach(this::remove);
+        int n = running.size();
+        new ArrayList<>(running.keySet()).forEach(name -> remove(name, false));
+        log.info("agent stopping: {} policies released (with --keep-sensors-on-exit their pinned links stay in the kernel)", n);
         fileNames.clear();
     }
 }
