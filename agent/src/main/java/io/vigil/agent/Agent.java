@@ -132,7 +132,8 @@ public final class Agent implements AutoCloseable {
                 stats.rawQueueDrops.incrementAndGet();
                 return false;
             };
-            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records, pins)));
+            Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records, pins,
+                    stats.fanotifyOverflows::incrementAndGet)));
             LazyAssetGuard assets = new LazyAssetGuard(sensors.sharedMaps(), records, BootClock::bootNanosNow,
                     processes::assetGuard);
             policies.ifPresent(pm -> pm.assetPolicies(assets));
@@ -225,6 +226,7 @@ public final class Agent implements AutoCloseable {
         ObjectNode p = s.putObject("pipeline");
         p.put("received", stats.received.get());
         p.put("raw_queue_drops", stats.rawQueueDrops.get());
+        p.put("fanotify_overflows", stats.fanotifyOverflows.get());
         p.put("malformed", stats.malformed.get());
         p.put("decoded", stats.decoded.get());
         p.put("sink_queue_drops", stats.sinkQueueDrops.get());

@@ -13,6 +13,12 @@ public record OptionSpec(String name, String value) {
     /** A boolean: attach uprobes one by one instead of through a uprobe_multi link. */
     public static final String DISABLE_UPROBE_MULTI = "disable-uprobe-multi";
 
+    /**
+     * Vigil's own, a boolean: keep the policy's file-open hooks on BPF programs even where the agent
+     * would observe them through fanotify FAN_OPEN marks (tracing-policies/README.md, "Observed through fanotify").
+     */
+    public static final String DISABLE_FANOTIFY_OBSERVE = "disable-fanotify-observe";
+
     /** The option names Tetragon documents (docs/concepts/tracing-policy/options.md and mode.md). */
     public static final List<String> KNOWN = List.of(POLICY_MODE, DISABLE_KPROBE_MULTI, DISABLE_UPROBE_MULTI);
 }

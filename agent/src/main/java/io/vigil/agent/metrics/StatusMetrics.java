@@ -38,6 +38,7 @@ public final class StatusMetrics implements MultiCollector {
             "kernel.ringbuf_full", "kernel_ringbuf",
             "kernel.execve_map_full", "kernel_process_map",
             "pipeline.raw_queue_drops", "decode_queue",
+            "pipeline.fanotify_overflows", "fanotify_queue",
             "pipeline.sink_queue_drops", "sink_queue",
             "cache.parked_gave_up", "process_unknown",
             "export_file.rate_limited", "export_rate_limit",

@@ -8,6 +8,8 @@ public final class PipelineStats {
     public final AtomicLong received = new AtomicLong();
     /** Records dropped because the decode queue was full (the kernel edge never waits). */
     public final AtomicLong rawQueueDrops = new AtomicLong();
+    /** FAN_Q_OVERFLOW events of the fanotify observers: the kernel dropped observed opens (how many is not known). */
+    public final AtomicLong fanotifyOverflows = new AtomicLong();
     /** Records that did not decode. */
     public final AtomicLong malformed = new AtomicLong();
     /** Records decoded. */
@@ -20,6 +22,6 @@ public final class PipelineStats {
     public final AtomicLong sinkErrors = new AtomicLong();
 
     public long lost() {
-        return rawQueueDrops.get() + malformed.get() + sinkQueueDrops.get();
+        return rawQueueDrops.get() + fanotifyOverflows.get() + malformed.get() + sinkQueueDrops.get();
     }
 }

@@ -107,7 +107,7 @@ final class PolicyValidator {
                                 + Spellings.allowed(PolicyMode.class));
                     }
                 }
-                case OptionSpec.DISABLE_KPROBE_MULTI, OptionSpec.DISABLE_UPROBE_MULTI -> {
+                case OptionSpec.DISABLE_KPROBE_MULTI, OptionSpec.DISABLE_UPROBE_MULTI, OptionSpec.DISABLE_FANOTIFY_OBSERVE -> {
                     if (!ValueSyntax.isGoBool(o.value())) {
                         diag.error(src.value(o, "value"), "option '" + o.name() + "' takes a boolean (1, 0, true,"
                                 + " false, t, f), found '" + o.value() + "'");

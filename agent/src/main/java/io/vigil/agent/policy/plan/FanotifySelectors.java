@@ -34,10 +34,14 @@ public final class FanotifySelectors {
 
     /** Why the hook's selectors cannot be decided on a fanotify event; empty when they can. */
     public static List<String> unsupported(HookSpec h, OverridePlacement.Served s) {
+        return unsupported(h, s, "Override on " + h.target() + " is decided by the agent on a fanotify permission event");
+    }
+
+    /** As above; {@code placement} says which use of fanotify the reasons are about. */
+    static List<String> unsupported(HookSpec h, OverridePlacement.Served s, String placement) {
         int file = s.args().keySet().iterator().next();
         List<String> out = new ArrayList<>();
-        String what = "Override on " + h.target() + " is decided by the agent on a fanotify permission event, which"
-                + " gives the file and the opener only: ";
+        String what = placement + ", which gives the file and the opener only: ";
         for (int i = 0; i < h.selectors().size(); i++) {
             Selector sel = h.selectors().get(i);
             String at = "selector " + i + ": ";

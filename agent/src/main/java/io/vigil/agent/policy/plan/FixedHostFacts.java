@@ -34,6 +34,12 @@ public record FixedHostFacts(String arch, Map<String, String> formats, Set<Strin
         return functions.contains(name);
     }
 
+    /** Tests plan as for a host without fanotify, so file-open hooks stay on BPF unless a test says otherwise. */
+    @Override
+    public boolean fanotify() {
+        return false;
+    }
+
     /** Tests plan as for a cgroup v2 host. */
     @Override
     public Optional<Path> cgroup2Root() {

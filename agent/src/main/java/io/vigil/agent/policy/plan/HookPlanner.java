@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  *   <li>LSM hooks: kprobe on the security_ function behind the hook (kprobe/fentry), or the
  *       tracepoint equivalent of that function;</li>
  *   <li>hooks that Override: {@link OverridePlanner#place} (cgroup, fanotify, else BPF LSM);</li>
+ *   <li>file opens that only report, where fanotify serves them: {@link ObservationPlanner} (FAN_OPEN marks);</li>
  *   <li>{@code tracepoints:} hooks on every backend: bpf_generic_tp, fields as the format file says
  *       (index = field position in the format, common_* fields included, as Tetragon).</li>
  * </ul>
@@ -94,11 +95,13 @@ public final class HookPlanner {
     private final Backend backend;
     private final HostFacts host;
     private final OverridePlanner overrides;
+    private final ObservationPlanner observations;
 
     public HookPlanner(Backend backend, HostFacts host) {
         this.backend = backend;
         this.host = host;
         this.overrides = new OverridePlanner(host);
+        this.observations = new ObservationPlanner(host);
     }
 
     /** A planner for this machine (tracefs, kallsyms, os.arch). */
@@ -130,7 +133,7 @@ public final class HookPlanner {
         }
         List<LsmHookSpec> lsm = policy.spec().lsmHooks();
         for (int i = 0; i < lsm.size(); i++) {
-            planLsm(lsm.get(i), "spec.lsmhooks[" + i + "]", plans, p);
+            planLsm(policy, lsm.get(i), "spec.lsmhooks[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().uprobes().size(); i++) {
             planUprobe(policy.spec().uprobes().get(i), "spec.uprobes[" + i + "]", plans, p);
@@ -179,6 +182,9 @@ public final class HookPlanner {
                 overrides.place(k, served, syscall ? host.syscallPrefix() + syscallName(call) : call, lsm,
                         HookDescriptor.Kind.KPROBE, where, p).ifPresent(plans::add);
                 continue;
+            }
+            if (!syscall && observations.place(policy, k, call, HookDescriptor.Kind.KPROBE, where).map(plans::add).orElse(false)) {
+                continue;   // observed through fanotify FAN_OPEN marks (ObservationPlanner)
             }
             plans.addAll(syscall ? planSyscall(k, call, where, p).stream().toList() : planFunction(k, call, where, p));
         }
@@ -267,7 +273,7 @@ public final class HookPlanner {
                 args, 0, HookDescriptor.Kind.KPROBE, call, "", "", List.of(), Optional.empty()));
     }
 
-    private void planLsm(LsmHookSpec l, String where, List<HookPlan> plans, Problems p) {
+    private void planLsm(TracingPolicy policy, LsmHookSpec l, String where, List<HookPlan> plans, Problems p) {
         if (l.args().size() > GenericAbi.MAX_ARGS) {
             p.add(where + ".args", "at most " + GenericAbi.MAX_ARGS + " arguments per hook, got " + l.args().size());
             return;
@@ -276,6 +282,9 @@ public final class HookPlanner {
         if (OverridePlacement.overrides(l)) {
             overrides.place(l, OverridePlacement.forLsmHook(l.hook()), l.hook(), overrides.bpfLsmHook(l.hook()),
                     HookDescriptor.Kind.LSM, where, p).ifPresent(plans::add);
+            return;
+        }
+        if (observations.place(policy, l, l.hook(), HookDescriptor.Kind.LSM, where).map(plans::add).orElse(false)) {
             return;
         }
         if (backend == Backend.TRACEPOINT) {

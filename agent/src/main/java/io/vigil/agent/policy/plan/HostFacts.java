@@ -35,6 +35,11 @@ public interface HostFacts {
         return false;
     }
 
+    /** Whether this kernel has fanotify (CONFIG_FANOTIFY: /proc/sys/fs/fanotify, since 5.13). */
+    default boolean fanotify() {
+        return Files.isDirectory(Path.of("/proc/sys/fs/fanotify"));
+    }
+
     /** The cgroup v2 hierarchy's root, where cgroup programs attach to see every process; empty when none is mounted. */
     default Optional<Path> cgroup2Root() {
         return Optional.empty();

@@ -2,10 +2,8 @@ package io.vigil.agent.policy.runtime;
 
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.agent.policy.plan.FanotifySelectors;
-import io.vigil.bpf.BpfException;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.wire.GenericAbi;
-import io.vigil.bpf.wire.Layout;
 import io.vigil.enforcement.fanotify.Access;
 import io.vigil.enforcement.fanotify.Decision;
 import io.vigil.enforcement.fanotify.FanotifyException;
@@ -18,8 +16,6 @@ import io.vigil.policy.ArgOperator;
 import io.vigil.policy.HookSpec;
 import io.vigil.policy.PolicyMode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +95,7 @@ final class FanotifyHooks implements AutoCloseable {
 
     record Inode(long dev, long ino) {}
 
-    private record Mark(MarkTarget target, Path path, Access access) {}
+    record Mark(MarkTarget target, Path path, Access access) {}
 
     /**
      * @param records   the agent's event path (false: full, the record is dropped and counted)
@@ -109,6 +105,11 @@ final class FanotifyHooks implements AutoCloseable {
         this.records = records;
         this.execveMap = execveMap;
         this.bootNanos = bootNanos;
+    }
+
+    /** Observers of Post-only file opens sharing this one's event path, process map and clock. */
+    FanotifyObservers observers(Runnable overflowed) {
+        return new FanotifyObservers(records, execveMap, bootNanos, overflowed);
     }
 
     /** Marks what the hook names and starts deciding its events; the handle undoes both. */
@@ -146,7 +147,7 @@ final class FanotifyHooks implements AutoCloseable {
         }
     }
 
-    private static Map<Inode, String> namedInodes(HookSpec spec) {
+    static Map<Inode, String> namedInodes(HookSpec spec) {
         Map<Inode, String> out = new HashMap<>();
         for (String v : FanotifySelectors.named(spec, ArgOperator.EQUAL)) {
             try {
@@ -240,7 +241,7 @@ final class FanotifyHooks implements AutoCloseable {
 
     /** On the guard's decision threads: every rule that applies; any Override in enforce mode denies. */
     private Decision decide(PermissionRequest r) {
-        String binary = binaryOf(r.pid());
+        String binary = Openers.binaryOf(r.pid());
         boolean deny = false;
         String reason = "";
         for (Rule rule : rules) {
@@ -267,28 +268,9 @@ final class FanotifyHooks implements AutoCloseable {
 
     private void post(Rule rule, FanotifySelectors.Match m, PermissionRequest r, String path, boolean monitor) {
         int actions = m.override() ? GenericAbi.Action.OVERRIDE : GenericAbi.Action.POST;
-        byte[] rec = FileDenyRecords.encode(bootNanos.getAsLong(), r.pid(), processKtime(r.pid()), rule.hook().hookId(),
+        byte[] rec = FileDenyRecords.encode(bootNanos.getAsLong(), r.pid(), Openers.processKtime(execveMap, r.pid()), rule.hook().hookId(),
                 m.selector(), rule.nargs(), actions, m.override() && monitor, path);
         records.test(rec);   // a full event path counts the drop (raw queue drops in vigil status)
-    }
-
-    /** The exec (or fork) time execve_map holds for the process, which the process cache keys it by; 0 if unknown. */
-    private long processKtime(int tgid) {
-        try {
-            byte[] v = execveMap.lookup(tgid);
-            return v == null ? 0 : ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
-                    .getLong(Layout.ExecveMapValue.KEY + Layout.ExecveKey.KTIME);
-        } catch (BpfException e) {
-            return 0;
-        }
-    }
-
-    private static String binaryOf(int pid) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString();
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
     }
 
     @Override

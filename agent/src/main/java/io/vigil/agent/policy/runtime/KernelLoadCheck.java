@@ -3,6 +3,7 @@ package io.vigil.agent.policy.runtime;
 import io.vigil.agent.policy.compile.CompatibilityCollector;
 import io.vigil.agent.policy.compile.CompiledHook;
 import io.vigil.agent.policy.compile.CompiledPolicy;
+import io.vigil.agent.policy.plan.HookPlanner;
 import io.vigil.agent.sensors.LoadedSensors;
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.generic.GenericHookLoader;
@@ -28,6 +29,9 @@ final class KernelLoadCheck implements CompatibilityCollector.KernelLoader {
         try {
             for (CompiledPolicy p : compiled) {
                 for (CompiledHook h : p.hooks()) {
+                    if (h.image().object().equals(HookPlanner.FANOTIFY_OBJECT)) {
+                        continue;   // fanotify marks, no BPF program: nothing for the verifier
+                    }
                     loaded.add(loader.load(h.image()));
                 }
             }

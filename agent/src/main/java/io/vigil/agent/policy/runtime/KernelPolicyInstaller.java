@@ -12,6 +12,7 @@ import io.vigil.agent.policy.compile.PolicyCompiler;
 import io.vigil.agent.policy.compile.SyscallTable;
 import io.vigil.agent.policy.events.HookRegistry;
 import io.vigil.agent.policy.plan.HookPlanner;
+import io.vigil.agent.policy.plan.ObservationPlanner;
 import io.vigil.agent.policy.plan.Planned;
 import io.vigil.agent.policy.plan.PolicyProblem;
 import io.vigil.agent.policy.plan.PolicyRejectedException;
@@ -65,11 +66,18 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         @Override
         public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records,
                 LinkPins pins) {
+            return create(backend, sensors, hooks, records, pins, () -> { });
+        }
+
+        @Override
+        public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records,
+                LinkPins pins, Runnable fanotifyOverflow) {
+            FanotifyHooks fanotify = new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow);
             return new KernelPolicyInstaller(HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
                     new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
                             KernelPolicyInstaller::binaryOf), hooks,
                     new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))),
-                    new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow), pins);
+                    fanotify, fanotify.observers(fanotifyOverflow), pins);
         }
     };
 
@@ -80,13 +88,20 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private final HookRegistry registry;
     private final CompileContext base;
     private final FanotifyHooks fanotify;
+    private final FanotifyObservers observers;
     private final LinkPins pins;
     private int nextHookId;
     private final Set<Loaded> installed = new LinkedHashSet<>();
 
     KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables, BinarySeeds seeds,
             HookRegistry registry, CompileContext first, FanotifyHooks fanotify, LinkPins pins) {
+        this(planner, loader, binaryTables, seeds, registry, first, fanotify, fanotify.observers(() -> { }), pins);
+    }
+
+    KernelPolicyInstaller(HookPlanner planner, GenericHookLoader loader, BinaryTables binaryTables, BinarySeeds seeds,
+            HookRegistry registry, CompileContext first, FanotifyHooks fanotify, FanotifyObservers observers, LinkPins pins) {
         this.fanotify = fanotify;
+        this.observers = observers;
         this.pins = pins;
         this.seeds = seeds;
         this.planner = planner;
@@ -157,7 +172,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         return loaded;
     }
 
-    /** A BPF hook, or the fanotify marks of a file open/exec hook that Overrides. */
+    /** A BPF hook, the fanotify marks of a file open/exec hook that Overrides, or those of an observed open. */
     private AutoCloseable load(CompiledHook h, PolicyMode mode, PinGroup group)
             throws BpfException, FanotifyException, IOException {
         if (!h.image().object().equals(HookPlanner.FANOTIFY_OBJECT)) {
@@ -173,6 +188,9 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
                 throw e;
             }
             return hook;
+        }
+        if (h.image().attachments().get(0).program().equals(ObservationPlanner.PROGRAM)) {
+            return observers.add(h.descriptor(), h.spec(), mode);   // reports only: nothing to keep enforcing
         }
         if (pins.keep()) {
             log.warn("policy {}: hook {} runs on fanotify marks, which cannot be pinned: when the agent exits, the "
@@ -235,6 +253,9 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             return h.setMonitor(monitor);
         }
         if (hook instanceof FanotifyHooks.Handle h) {
+            return h.setMonitor(monitor);
+        }
+        if (hook instanceof FanotifyObservers.Handle h) {
             return h.setMonitor(monitor);
         }
         throw new IllegalStateException("a hook of unknown kind: " + hook);

@@ -52,6 +52,12 @@ public interface PolicyInstaller {
                 Predicate<byte[]> records, LinkPins pins) {
             return create(backend, sensors, hooks, records);
         }
+
+        /** As the above; {@code fanotifyOverflow} runs each time the kernel dropped observed opens (a full fanotify queue). */
+        default PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks,
+                Predicate<byte[]> records, LinkPins pins, Runnable fanotifyOverflow) {
+            return create(backend, sensors, hooks, records, pins);
+        }
     }
 
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;

@@ -88,6 +88,9 @@ class MappedHooksKernelTest {
                     metadata:
                       name: "mapped"
                     spec:
+                      options:
+                      - name: "disable-fanotify-observe"   # the tracepoint mapping is what this test checks
+                        value: "true"
                       kprobes:
                       - call: "security_file_open"
                         syscall: false

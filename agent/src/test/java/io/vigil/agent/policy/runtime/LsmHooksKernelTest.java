@@ -54,6 +54,9 @@ class LsmHooksKernelTest {
                     metadata:
                       name: "lsm-file-open"
                     spec:
+                      options:
+                      - name: "disable-fanotify-observe"   # the BPF hook is what this test checks (FileObserveKernelTest: fanotify)
+                        value: "true"
                       lsmhooks:
                       - hook: "file_open"
                         args:

@@ -43,13 +43,26 @@ public final class FanotifyFd implements AutoCloseable {
     }
 
     public static FanotifyFd open() throws FanotifyException {
+        return open(FanotifyLibC.FAN_CLASS_CONTENT | FanotifyLibC.FAN_UNLIMITED_QUEUE,
+                "FAN_CLASS_CONTENT|FAN_CLOEXEC|FAN_NONBLOCK|FAN_UNLIMITED_QUEUE");
+    }
+
+    /**
+     * A notification group (FAN_CLASS_NOTIF) with the kernel's bounded queue (16384 events): an
+     * observer must not pin kernel memory without limit, so a slow reader loses events, which the
+     * kernel reports as one FAN_Q_OVERFLOW event.
+     */
+    public static FanotifyFd openNotify() throws FanotifyException {
+        return open(FanotifyLibC.FAN_CLASS_NOTIF, "FAN_CLASS_NOTIF|FAN_CLOEXEC|FAN_NONBLOCK");
+    }
+
+    private static FanotifyFd open(int classFlags, String spelled) throws FanotifyException {
         FanotifyLibC libc = FanotifyNative.libc();
-        int flags = FanotifyLibC.FAN_CLASS_CONTENT | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK
-                | FanotifyLibC.FAN_UNLIMITED_QUEUE;
+        int flags = classFlags | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK;
         int fd = libc.fanotify_init(flags, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
         if (fd < 0) {
             int e = FanotifyNative.errno();
-            throw error("fanotify_init(FAN_CLASS_CONTENT|FAN_CLOEXEC|FAN_NONBLOCK|FAN_UNLIMITED_QUEUE)", e, switch (e) {
+            throw error("fanotify_init(" + spelled + ")", e, switch (e) {
                 case EPERM -> "permission events and an unlimited queue need CAP_SYS_ADMIN: run the agent as root";
                 case EINVAL -> "this kernel lacks FAN_CLASS_CONTENT: it needs CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y";
                 case ENOSYS -> "this kernel has no fanotify (CONFIG_FANOTIFY=y is needed)";

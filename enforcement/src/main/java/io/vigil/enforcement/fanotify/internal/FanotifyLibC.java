@@ -14,6 +14,8 @@ import jnr.ffi.types.ssize_t;
 @SaveError
 public interface FanotifyLibC {
     // --- fanotify_init flags (include/uapi/linux/fanotify.h)
+    /** Notification only (no permission events): the group of FAN_OPEN observers. */
+    int FAN_CLASS_NOTIF = 0x00000000;
     int FAN_CLOEXEC = 0x00000001;
     int FAN_NONBLOCK = 0x00000002;
     /** Permission events before the content is read; needed for FAN_OPEN_PERM / FAN_OPEN_EXEC_PERM. */
@@ -39,9 +41,11 @@ public interface FanotifyLibC {
     int FAN_MARK_FILESYSTEM = 0x00000100;
 
     // --- event masks (include/uapi/linux/fanotify.h)
+    /** A file was opened (notification, queued after the open; the opener does not wait). */
+    long FAN_OPEN = 0x00000020L;
     long FAN_OPEN_PERM = 0x00010000L;
     long FAN_OPEN_EXEC_PERM = 0x00040000L;
-    /** Q_OVERFLOW: cannot happen with FAN_UNLIMITED_QUEUE, but is recognised. */
+    /** Q_OVERFLOW: events were dropped (bounded queue full); cannot happen with FAN_UNLIMITED_QUEUE. */
     long FAN_Q_OVERFLOW = 0x00004000L;
     /** On a directory mark: events for the directory's direct children. */
     long FAN_EVENT_ON_CHILD = 0x08000000L;

@@ -1,0 +1,157 @@
+package io.vigil.agent.policy.runtime;
+
+import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.agent.Agent;
+import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyEvents;
+import io.vigil.agent.kernel.PolicyKernelTests;
+import io.vigil.agent.kernel.ShmTempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Post-only security_file_open policies observed through fanotify FAN_OPEN marks
+ * (ObservationPlanner, FanotifyObservers): the placement is chosen without asking, an open under the
+ * prefix is one process_kprobe event with the path and the opener, an open elsewhere none, and
+ * NoPost and matchBinaries NotIn decide as in the kernel. The openers are copies of bash that
+ * outlive their open (a `sleep` child), since the binary is read from /proc after the open.
+ */
+@Tag("kernel")
+class FileObserveKernelTest {
+    static Agent agent;
+    static PolicyEvents events;
+
+    @TempDir(factory = ShmTempDirs.class)
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        CapturingSink sink = new CapturingSink();
+        events = new PolicyEvents(sink);
+        agent = PolicyKernelTests.startAgent(sink);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @AfterEach
+    void deletePolicies() {
+        PolicyManager pm = agent.policies().orElseThrow();
+        pm.list().forEach(s -> pm.delete(s.name()));
+    }
+
+    @Test
+    void anOpenUnderThePrefixIsOneEventWithPathAndOpenerAndElsewhereNone() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("watched/sub")).getParent().toRealPath();
+        Path f = Files.writeString(dir.resolve("sub/f"), "x\n");
+        Path other = Files.writeString(Files.createDirectories(tmp.resolve("other")).resolve("g"), "x\n");
+        Path bash = copy("/bin/bash", "obsbash");
+        apply("observe-dir", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["%s/"]
+                """.formatted(dir));
+        PolicyManager.Status st = agent.policies().orElseThrow().list().get(0);
+        assertEquals(List.of("fanotify FAN_OPEN"), st.attachments(), "placed on fanotify, no BPF program: " + st);
+
+        long hit = open(bash, f);
+        List<JsonNode> got = events.awaitCount("observe-dir", hit, 1);
+        assertEquals(1, got.size(), "exactly one event for one open: " + got);
+        JsonNode e = got.get(0);
+        assertEquals("security_file_open", e.path("function_name").asText(), e.toString());
+        assertEquals("KPROBE_ACTION_POST", e.path("action").asText(), e.toString());
+        assertEquals(f.toString(), e.at("/args/0/file_arg/path").asText(), e.toString());
+        assertEquals(bash.toString(), e.at("/process/binary").asText(), e.toString());
+        assertEquals(hit, e.at("/process/pid").asLong(), e.toString());
+        assertTrue(e.at("/process/exec_id").asText().length() > 0, e.toString());
+
+        long miss = open(bash, other);
+        events.assertNone("observe-dir", miss);
+    }
+
+    @Test
+    void noPostAndMatchBinariesNotInDecideAsInTheKernel() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("w")).toRealPath();
+        Path f = Files.writeString(dir.resolve("f"), "x\n");
+        Path quiet = copy("/bin/bash", "quietbash");
+        Path ignored = copy("/bin/bash", "ignoredbash");
+        Path reported = copy("/bin/bash", "reportedbash");
+        apply("observe-binaries", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["%1$s/"]
+                    matchBinaries:
+                    - operator: "In"
+                      values: ["%2$s"]
+                    matchActions:
+                    - action: NoPost
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["%1$s/"]
+                    matchBinaries:
+                    - operator: "NotIn"
+                      values: ["%3$s"]
+                """.formatted(dir, quiet, ignored));
+        assertEquals(List.of("fanotify FAN_OPEN"), agent.policies().orElseThrow().list().get(0).attachments());
+
+        long yes = open(reported, f);   // not in NotIn's list, not NoPost's: posted
+        JsonNode e = events.awaitOne("observe-binaries", yes);
+        assertEquals(reported.toString(), e.at("/process/binary").asText(), e.toString());
+        assertEquals(f.toString(), e.at("/args/0/file_arg/path").asText());
+        long noPost = open(quiet, f);    // the first selector matches and says NoPost
+        long notIn = open(ignored, f);   // the second selector's NotIn excludes it
+        Thread.sleep(QUIET.toMillis());
+        events.assertNone("observe-binaries", noPost);
+        events.assertNone("observe-binaries", notIn);
+        assertEquals(1, events.of("observe-binaries", yes).size());
+    }
+
+    /**
+     * The copy of bash opens the file once (a builtin read), then waits for a child so that /proc still
+     * has it (`; true`: else bash would exec sleep in its own process, which the event would then name).
+     */
+    private static long open(Path bash, Path file) throws Exception {
+        return PolicyKernelTests.exec(List.of(bash.toString(), "-c", "read -r x < \"$1\"; /bin/sleep 0.3; true", "b", file.toString()));
+    }
+
+    private Path copy(String from, String name) throws Exception {
+        Path to = tmp.resolve(name);
+        Files.copy(Path.of(from), to, StandardCopyOption.COPY_ATTRIBUTES);
+        return to.toRealPath();
+    }
+
+    private void apply(String name, String hooks) throws Exception {
+        PolicyKernelTests.apply(agent, tmp, name, "enforce", "kprobes", hooks);
+    }
+}
