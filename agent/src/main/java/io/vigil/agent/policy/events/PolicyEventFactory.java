@@ -1,6 +1,7 @@
 package io.vigil.agent.policy.events;
 
 import io.vigil.agent.policy.HookDescriptor;
+import io.vigil.agent.policy.plan.EachSyscall;
 import io.vigil.agent.policy.HookDescriptor.AgentAction;
 import io.vigil.agent.policy.HookDescriptor.ArgDescriptor;
 import io.vigil.api.EventBody;
@@ -69,8 +70,13 @@ public final class PolicyEventFactory {
         ProcessInfo caller = process.toBuilder().tid(ProcessInfo.uint32(m.tid())).build();
         List<KprobeArgument> args;
         KprobeArgument ret = null;
+        String function = d.functionName();
         try {
             args = args(d, m);
+            if (EachSyscall.namesEachCall(d) && !args.isEmpty()) {   // the hidden syscall number: the function's name
+                function = EachSyscallName.of(d, m.args().get(0).bytes());
+                args = args.subList(1, args.size());
+            }
             if (d.returnArg().isPresent() && m.hasReturn()) {
                 ret = ArgDecoder.decodeReturn(d.returnArg().get(), m.ret());
             }
@@ -86,7 +92,7 @@ public final class PolicyEventFactory {
         String message = d.message().orElse("");
         events = events + 1;
         return switch (d.kind()) {
-            case KPROBE -> new ProcessKprobe(caller, parent, d.functionName(), args, ret, action, d.policyName(),
+            case KPROBE -> new ProcessKprobe(caller, parent, function, args, ret, action, d.policyName(),
                     m.hasReturn() ? KprobeAction.POST : KprobeAction.UNKNOWN, message, d.tags());
             case TRACEPOINT -> new ProcessTracepoint(caller, parent, d.subsystem(), d.event(), args, d.policyName(),
                     action, message, d.tags());

@@ -1,6 +1,7 @@
 package io.vigil.agent.policy.plan;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,20 @@ public record FixedHostFacts(String arch, Map<String, String> formats, Set<Strin
     public boolean fanotify() {
         return false;
     }
+
+    /** The syscalls whose syscalls/sys_enter_NAME format is given. */
+    @Override
+    public List<String> syscalls() {
+        return formats.keySet().stream().filter(k -> k.startsWith(SYS_ENTER)).map(k -> k.substring(SYS_ENTER.length()))
+                .sorted().toList();
+    }
+
+    @Override
+    public List<String> ftraceFunctions() {
+        return functions.stream().sorted().toList();
+    }
+
+    private static final String SYS_ENTER = "syscalls/sys_enter_";
 
     /** Tests plan as for a cgroup v2 host. */
     @Override

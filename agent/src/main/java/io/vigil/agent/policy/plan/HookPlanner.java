@@ -15,7 +15,6 @@ import io.vigil.policy.ArgType;
 import io.vigil.policy.HookSpec;
 import io.vigil.policy.KprobeSpec;
 import io.vigil.policy.ListSpec;
-import io.vigil.policy.ListType;
 import io.vigil.policy.LsmHookSpec;
 import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
@@ -43,7 +42,10 @@ import java.util.stream.Collectors;
  *   <li>hooks that Override: {@link OverridePlanner#place} (cgroup, fanotify, else BPF LSM);</li>
  *   <li>file opens that only report, where fanotify serves them: {@link ObservationPlanner} (FAN_OPEN marks);</li>
  *   <li>{@code tracepoints:} hooks on every backend: bpf_generic_tp, fields as the format file says
- *       (index = field position in the format, common_* fields included, as Tetragon).</li>
+ *       (index = field position in the format, common_* fields included, as Tetragon); {@code raw: true}:
+ *       {@link RawTracepoints} (tp_btf, index = TP_PROTO position);</li>
+ *   <li>{@code list:NAME} calls: one hook per function {@link ListCalls} gives (generated lists expanded
+ *       from the host facts).</li>
  * </ul>
  * A hook no backend can honour is an error naming it, the reason and the alternatives.
  */
@@ -164,15 +166,17 @@ public final class HookPlanner {
                 p.add(where + ".call", "no list '" + k.listName().get() + "' in spec.lists");
                 return;
             }
-            Optional<ListType> type = list.get().type();
-            if (type.isPresent() && type.get() != ListType.SYSCALLS) {
-                p.add(where + ".call", "list '" + list.get().name() + "' of type " + type.get().spelling()
-                        + " is not supported (it is generated from the kernel); name the functions in a list of type"
-                        + " syscalls or a plain list");
+            ListCalls expanded = ListCalls.of(list.get(), backend, host);
+            if (expanded.problem().isPresent()) {
+                p.kernel(where + ".call", expanded.problem().get());
                 return;
             }
-            calls = list.get().values();
-            syscall |= type.isPresent();
+            if (EachSyscall.serves(k, list.get())) {
+                EachSyscall.plan(k, where, host, p).ifPresent(plans::add);
+                return;
+            }
+            calls = expanded.calls();
+            syscall = expanded.syscalls().orElse(syscall);
         }
         for (String call : calls) {
             if (OverridePlacement.overrides(k)) {
@@ -446,14 +450,12 @@ public final class HookPlanner {
     }
 
     private Optional<HookPlan> planTracepoint(TracepointSpec t, String where, Problems p) {
-        if (t.raw()) {
-            p.add(where + ".raw", "raw tracepoints (raw: true) are not supported; drop raw to read the fields of the"
-                    + " tracepoint's format");
-            return Optional.empty();
-        }
         if (t.args().size() > GenericAbi.MAX_ARGS) {
             p.add(where + ".args", "at most " + GenericAbi.MAX_ARGS + " arguments per hook, got " + t.args().size());
             return Optional.empty();
+        }
+        if (t.raw()) {
+            return RawTracepoints.plan(t, where, host, p);
         }
         Optional<String> text = host.tracepointFormat(t.target());
         if (text.isEmpty()) {

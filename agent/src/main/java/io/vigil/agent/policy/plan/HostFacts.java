@@ -2,6 +2,7 @@ package io.vigil.agent.policy.plan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +44,16 @@ public interface HostFacts {
     /** The cgroup v2 hierarchy's root, where cgroup programs attach to see every process; empty when none is mounted. */
     default Optional<Path> cgroup2Root() {
         return Optional.empty();
+    }
+
+    /** The syscalls that have tracepoints here (events/syscalls/sys_enter_NAME), sorted: generated_syscalls lists. */
+    default List<String> syscalls() {
+        return List.of();
+    }
+
+    /** The functions of available_filter_functions, sorted and without duplicates: generated_ftrace lists. */
+    default List<String> ftraceFunctions() {
+        return List.of();
     }
 
     /** Whether a file (a uprobe's binary) exists on this machine. */

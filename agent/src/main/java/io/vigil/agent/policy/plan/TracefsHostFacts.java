@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * This machine's facts: tracefs (/sys/kernel/tracing, else /sys/kernel/debug/tracing) for
@@ -69,6 +71,25 @@ public final class TracefsHostFacts implements HostFacts {
             functions = readFunctions();
         }
         return functions.contains(name);
+    }
+
+    @Override
+    public List<String> syscalls() {
+        String enter = "sys_enter_";
+        try (Stream<Path> events = Files.list(tracing.resolve("events/syscalls"))) {
+            return events.map(e -> e.getFileName().toString()).filter(n -> n.startsWith(enter))
+                    .map(n -> n.substring(enter.length())).sorted().toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public synchronized List<String> ftraceFunctions() {
+        if (functions == null) {
+            functions = readFunctions();
+        }
+        return functions.stream().sorted().toList();
     }
 
     /** "name [module]" lines of available_filter_functions, or kallsyms' text symbols (t/T). */
