@@ -58,6 +58,9 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_CAP = 21,         /* int capability number, sent as s32 */
 	VIGIL_GEN_TYPE_CAP_SET = 22,     /* kernel_cap_t / cap_* : u64 */
 	VIGIL_GEN_TYPE_NOP = 23,         /* declared, not read */
+	VIGIL_GEN_TYPE_DENTRY = 24,      /* struct dentry * -> its path within its filesystem (no mount to cross) */
+	VIGIL_GEN_TYPE_KIOCB = 25,       /* struct kiocb * -> ki_filp's path */
+	VIGIL_GEN_TYPE_NET_DEVICE = 26,  /* struct net_device * -> its name (IFNAMSIZ bytes at most) */
 };
 
 /* gen_arg.flags. Java: GenericAbi.ArgFlag */

@@ -50,7 +50,7 @@ public enum ArgType implements Spelled {
     USER_NAMESPACE("user_namespace", 22, Value.OPAQUE, VigilSupport.PLANNED),
     /** A single capability number (e.g. cap_capable's {@code int cap}); not filterable in Tetragon. */
     CAPABILITY("capability", 23, Value.OPAQUE, VigilSupport.PLANNED),
-    KIOCB("kiocb", 24, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    KIOCB("kiocb", 24, Value.PATH, VigilSupport.PLANNED),   // filtered as its file's path
     IOV_ITER("iov_iter", 25, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     CRED("cred", 8, Value.OPAQUE, VigilSupport.PLANNED),
     CONST_BUF("const_buf", 18, Value.OPAQUE, VigilSupport.PARSED_ONLY),
@@ -64,10 +64,10 @@ public enum ArgType implements Spelled {
     CAP_EFFECTIVE("cap_effective", 36, Value.CAPS, VigilSupport.PLANNED),
     LINUX_BINPRM("linux_binprm", 37, Value.PATH, VigilSupport.PLANNED),
     DATA_LOC("data_loc", 38, Value.STRING, VigilSupport.PARSED_ONLY),
-    NET_DEVICE("net_device", 39, Value.DEVICE, VigilSupport.PARSED_ONLY),
+    NET_DEVICE("net_device", 39, Value.DEVICE, VigilSupport.PLANNED),
     /** Printed as a bpf command name; read as an int (Tetragon's user-space type 1 over int). */
     BPF_CMD("bpf_cmd", 1, Value.S32, VigilSupport.PARSED_ONLY),
-    DENTRY("dentry", 42, Value.PATH, VigilSupport.PARSED_ONLY),
+    DENTRY("dentry", 42, Value.PATH, VigilSupport.PLANNED),
     BPF_PROG("bpf_prog", 43, Value.OPAQUE, VigilSupport.PARSED_ONLY);
 
     /** What a filter value of this type is, as Tetragon's selector encoder reads it. */

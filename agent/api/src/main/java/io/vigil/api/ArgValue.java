@@ -125,6 +125,15 @@ public sealed interface ArgValue {
         public String jsonKey() { return "linux_binprm_arg"; }
     }
 
+    /** net_dev_arg (KprobeNetDev): a struct net_device argument, by its name ("lo", "eth0"). */
+    record NetDevArg(String name) implements ArgValue {
+        public NetDevArg {
+            name = Objects.requireNonNullElse(name, "");
+        }
+
+        public String jsonKey() { return "net_dev_arg"; }
+    }
+
     /**
      * sock_arg (KprobeSock): struct sock and struct socket arguments. family, type, protocol and
      * state are Tetragon's names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", "TCP_SYN_SENT").

@@ -51,6 +51,12 @@ public final class GenericAbi {
         public static final int CAP = 21;
         public static final int CAP_SET = 22;
         public static final int NOP = 23;
+        /** struct dentry * sent as its path inside its filesystem (generic_kobj.h) */
+        public static final int DENTRY = 24;
+        /** struct kiocb * sent as ki_filp's path */
+        public static final int KIOCB = 25;
+        /** struct net_device * sent as its name */
+        public static final int NET_DEVICE = 26;
         private ArgType() {}
     }
 

@@ -351,6 +351,10 @@ public final class EventJsonWriter {
             pathObject(g, x.path(), x.flags(), x.permission());
         } else if (v instanceof ArgValue.LinuxBinprmArg x) {
             pathObject(g, x.path(), x.flags(), x.permission());
+        } else if (v instanceof ArgValue.NetDevArg x) {
+            g.writeStartObject();
+            string(g, "name", x.name());
+            g.writeEndObject();
         } else if (v instanceof ArgValue.SockArg x) {
             writeSock(g, x);
         } else if (v instanceof ArgValue.SkbArg x) {

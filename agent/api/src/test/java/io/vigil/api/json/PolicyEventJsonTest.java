@@ -122,6 +122,13 @@ class PolicyEventJsonTest {
     }
 
     @Test
+    void netDeviceArgument() {
+        assertEquals("{\"net_dev_arg\":{\"name\":\"eth0\"},\"label\":\"dev\"}",
+                argJson(new KprobeArgument(new ArgValue.NetDevArg("eth0"), "dev")));
+        assertEquals("{\"net_dev_arg\":{}}", argJson(KprobeArgument.of(new ArgValue.NetDevArg(""))));
+    }
+
+    @Test
     void socketArguments() {
         assertEquals("{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\","
                         + "\"saddr\":\"192.168.1.20\",\"daddr\":\"1.2.3.4\",\"sport\":51234,\"dport\":4444,"

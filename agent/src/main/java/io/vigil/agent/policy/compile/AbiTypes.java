@@ -35,6 +35,9 @@ final class AbiTypes {
             case CAPABILITY -> GenericAbi.ArgType.CAP;
             case KERNEL_CAP_T, CAP_INHERITABLE, CAP_PERMITTED, CAP_EFFECTIVE -> GenericAbi.ArgType.CAP_SET;
             case NOP -> GenericAbi.ArgType.NOP;
+            case DENTRY -> GenericAbi.ArgType.DENTRY;
+            case KIOCB -> GenericAbi.ArgType.KIOCB;
+            case NET_DEVICE -> GenericAbi.ArgType.NET_DEVICE;
             default -> -1;
         };
         return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
@@ -45,7 +48,8 @@ final class AbiTypes {
         return switch (abi) {
             case GenericAbi.ArgType.FILE, GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM,
                     GenericAbi.ArgType.SOCK, GenericAbi.ArgType.SOCKET, GenericAbi.ArgType.SKB, GenericAbi.ArgType.CRED,
-                    GenericAbi.ArgType.CAP_SET -> true;
+                    GenericAbi.ArgType.CAP_SET, GenericAbi.ArgType.DENTRY, GenericAbi.ArgType.KIOCB,
+                    GenericAbi.ArgType.NET_DEVICE -> true;
             default -> false;
         };
     }
@@ -59,7 +63,8 @@ final class AbiTypes {
     static boolean string(int abi) {
         return switch (abi) {
             case GenericAbi.ArgType.STRING, GenericAbi.ArgType.CHAR_BUF, GenericAbi.ArgType.FD, GenericAbi.ArgType.FILE,
-                    GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM -> true;
+                    GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM, GenericAbi.ArgType.DENTRY,
+                    GenericAbi.ArgType.KIOCB, GenericAbi.ArgType.NET_DEVICE -> true;
             default -> false;
         };
     }

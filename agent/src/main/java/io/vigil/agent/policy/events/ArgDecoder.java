@@ -40,7 +40,9 @@ final class ArgDecoder {
             case ArgType.STRING -> new ArgValue.StringArg(text(b));
             case ArgType.CHAR_BUF -> new ArgValue.BytesArg(b);
             case ArgType.FD, ArgType.FILE -> ArgValue.FileArg.of(text(b));
-            case ArgType.PATH -> ArgValue.PathArg.of(text(b));
+            case ArgType.PATH, ArgType.DENTRY -> ArgValue.PathArg.of(text(b));   // Tetragon sends dentry as path_arg
+            case ArgType.KIOCB -> ArgValue.FileArg.of(text(b));                  // and kiocb as file_arg
+            case ArgType.NET_DEVICE -> new ArgValue.NetDevArg(text(b));
             case ArgType.LINUX_BINPRM -> ArgValue.LinuxBinprmArg.of(text(b));
             case ArgType.SOCK, ArgType.SOCKET -> sock(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.SKB -> skb(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));

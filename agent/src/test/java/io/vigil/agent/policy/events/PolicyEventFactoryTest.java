@@ -78,6 +78,14 @@ class PolicyEventFactoryTest {
         assertArrayEquals(new byte[] {0, 1, 2}, buf.value());
     }
 
+    /** Kernel objects sent as a string (generic_kobj.h), under Tetragon's JSON keys for them. */
+    @Test
+    void kernelObjectsSentAsText() {
+        assertEquals(ArgValue.PathArg.of("/tmp/link"), one(arg(ArgType.DENTRY, "dentry"), raw("/tmp/link")).value());
+        assertEquals(ArgValue.FileArg.of("/dev/pts/0"), one(arg(ArgType.KIOCB, "kiocb"), raw("/dev/pts/0")).value());
+        assertEquals(new ArgValue.NetDevArg("lo"), one(arg(ArgType.NET_DEVICE, "net_device"), raw("lo")).value());
+    }
+
     @Test
     void sockets() {
         byte[] lo = {127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
