@@ -505,6 +505,8 @@ static long gen_read_arg(__u32 idx, void *ctx)
 	case VIGIL_GEN_TYPE_DENTRY:
 	case VIGIL_GEN_TYPE_KIOCB:
 	case VIGIL_GEN_TYPE_NET_DEVICE:
+	case VIGIL_GEN_TYPE_BPF_ATTR:
+	case VIGIL_GEN_TYPE_BPF_MAP:
 		len = gen_write_kobj(a->type, v, dst, &flags);
 		break;
 	case VIGIL_GEN_TYPE_CRED:

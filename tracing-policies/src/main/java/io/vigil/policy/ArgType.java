@@ -44,9 +44,9 @@ public enum ArgType implements Spelled {
     PATH("path", 15, Value.PATH, VigilSupport.PLANNED),
     /** Declares an argument without reading it. */
     NOP("nop", -1, Value.OPAQUE, VigilSupport.PLANNED),
-    BPF_ATTR("bpf_attr", 19, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    BPF_ATTR("bpf_attr", 19, Value.OPAQUE, VigilSupport.PLANNED),
     PERF_EVENT("perf_event", 20, Value.OPAQUE, VigilSupport.PARSED_ONLY),
-    BPF_MAP("bpf_map", 21, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    BPF_MAP("bpf_map", 21, Value.OPAQUE, VigilSupport.PLANNED),
     USER_NAMESPACE("user_namespace", 22, Value.OPAQUE, VigilSupport.PLANNED),
     /** A single capability number (e.g. cap_capable's {@code int cap}); not filterable in Tetragon. */
     CAPABILITY("capability", 23, Value.OPAQUE, VigilSupport.PLANNED),

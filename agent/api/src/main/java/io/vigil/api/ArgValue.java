@@ -134,6 +134,26 @@ public sealed interface ArgValue {
         public String jsonKey() { return "net_dev_arg"; }
     }
 
+    /** bpf_attr_arg (KprobeBpfAttr): the program BPF_PROG_LOAD loads; progType as "BPF_PROG_TYPE_KPROBE". */
+    record BpfAttrArg(String progType, long insnCnt, String progName) implements ArgValue {
+        public BpfAttrArg {
+            progType = Objects.requireNonNullElse(progType, "");
+            progName = Objects.requireNonNullElse(progName, "");
+        }
+
+        public String jsonKey() { return "bpf_attr_arg"; }
+    }
+
+    /** bpf_map_arg (KprobeBpfMap); mapType as "BPF_MAP_TYPE_HASH". */
+    record BpfMapArg(String mapType, long keySize, long valueSize, long maxEntries, String mapName) implements ArgValue {
+        public BpfMapArg {
+            mapType = Objects.requireNonNullElse(mapType, "");
+            mapName = Objects.requireNonNullElse(mapName, "");
+        }
+
+        public String jsonKey() { return "bpf_map_arg"; }
+    }
+
     /**
      * sock_arg (KprobeSock): struct sock and struct socket arguments. family, type, protocol and
      * state are Tetragon's names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", "TCP_SYN_SENT").

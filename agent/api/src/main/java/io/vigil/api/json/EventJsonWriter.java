@@ -355,6 +355,20 @@ public final class EventJsonWriter {
             g.writeStartObject();
             string(g, "name", x.name());
             g.writeEndObject();
+        } else if (v instanceof ArgValue.BpfAttrArg x) {
+            g.writeStartObject();   // Tetragon's proto names these fields in CamelCase, and protojson keeps them
+            string(g, "ProgType", x.progType());
+            uint(g, "InsnCnt", x.insnCnt());
+            string(g, "ProgName", x.progName());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.BpfMapArg x) {
+            g.writeStartObject();
+            string(g, "MapType", x.mapType());
+            uint(g, "KeySize", x.keySize());
+            uint(g, "ValueSize", x.valueSize());
+            uint(g, "MaxEntries", x.maxEntries());
+            string(g, "MapName", x.mapName());
+            g.writeEndObject();
         } else if (v instanceof ArgValue.SockArg x) {
             writeSock(g, x);
         } else if (v instanceof ArgValue.SkbArg x) {

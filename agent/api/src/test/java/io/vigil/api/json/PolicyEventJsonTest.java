@@ -129,6 +129,15 @@ class PolicyEventJsonTest {
     }
 
     @Test
+    void bpfArgumentsWithTetragonsFieldNames() {
+        assertEquals("{\"bpf_attr_arg\":{\"ProgType\":\"BPF_PROG_TYPE_KPROBE\",\"InsnCnt\":17,\"ProgName\":\"vigil\"}}",
+                argJson(KprobeArgument.of(new ArgValue.BpfAttrArg("BPF_PROG_TYPE_KPROBE", 17, "vigil"))));
+        assertEquals("{\"bpf_map_arg\":{\"MapType\":\"BPF_MAP_TYPE_HASH\",\"KeySize\":4,\"ValueSize\":8,"
+                + "\"MaxEntries\":1024,\"MapName\":\"m\"}}",
+                argJson(KprobeArgument.of(new ArgValue.BpfMapArg("BPF_MAP_TYPE_HASH", 4, 8, 1024, "m"))));
+    }
+
+    @Test
     void socketArguments() {
         assertEquals("{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\","
                         + "\"saddr\":\"192.168.1.20\",\"daddr\":\"1.2.3.4\",\"sport\":51234,\"dport\":4444,"

@@ -47,6 +47,8 @@ final class ArgDecoder {
             case ArgType.SOCK, ArgType.SOCKET -> sock(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.SKB -> skb(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.SOCKADDR -> sockaddr(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
+            case ArgType.BPF_ATTR -> bpfAttr(raw.error() ? null : sized(b, GenericAbi.GenBpfAttr.SIZEOF, d));
+            case ArgType.BPF_MAP -> bpfMap(raw.error() ? null : sized(b, GenericAbi.GenBpfMap.SIZEOF, d));
             case ArgType.CRED -> cred(raw.error() ? null : sized(b, GenericAbi.GenCred.SIZEOF, d));
             default -> throw new BadArgException("type " + d.tetragonType() + " (ABI " + d.abiType() + ") has no event form");
         };
@@ -147,6 +149,28 @@ final class ArgDecoder {
                 u32(c, GenericAbi.GenCred.SGID), u32(c, GenericAbi.GenCred.FSUID), u32(c, GenericAbi.GenCred.FSGID),
                 Capabilities.names(c.getLong(GenericAbi.GenCred.CAP_PERMITTED)),
                 Capabilities.names(c.getLong(GenericAbi.GenCred.CAP_EFFECTIVE)), java.util.List.of());
+    }
+
+    private static ArgValue bpfAttr(ByteBuffer a) {
+        if (a == null) {
+            return new ArgValue.BpfAttrArg("", 0, "");
+        }
+        return new ArgValue.BpfAttrArg(BpfNames.progType(u32(a, GenericAbi.GenBpfAttr.PROG_TYPE)),
+                u32(a, GenericAbi.GenBpfAttr.INSN_CNT), name(a, GenericAbi.GenBpfAttr.PROG_NAME));
+    }
+
+    private static ArgValue bpfMap(ByteBuffer m) {
+        if (m == null) {
+            return new ArgValue.BpfMapArg("", 0, 0, 0, "");
+        }
+        return new ArgValue.BpfMapArg(BpfNames.mapType(u32(m, GenericAbi.GenBpfMap.MAP_TYPE)),
+                u32(m, GenericAbi.GenBpfMap.KEY_SIZE), u32(m, GenericAbi.GenBpfMap.VALUE_SIZE),
+                u32(m, GenericAbi.GenBpfMap.MAX_ENTRIES), name(m, GenericAbi.GenBpfMap.MAP_NAME));
+    }
+
+    /** A BPF object name: 16 bytes, NUL-padded. */
+    private static String name(ByteBuffer b, int off) {
+        return text(java.util.Arrays.copyOfRange(b.array(), off, off + 16));
     }
 
     private static long u32(ByteBuffer b, int off) {

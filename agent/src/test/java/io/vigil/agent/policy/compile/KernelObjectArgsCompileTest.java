@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class KernelObjectArgsCompileTest {
     private static final Set<String> FUNCTIONS = Set.of("security_inode_follow_link", "tty_write", "pipe_write",
-            "dev_hard_start_xmit");
+            "dev_hard_start_xmit", "bpf_check", "security_bpf_map_alloc", "security_bpf_map_create", "security_perf_event_alloc");
 
     private static HookPlanner kprobePlanner() {
         Set<String> functions = new HashSet<>(FakeHosts.FUNCTIONS);
@@ -71,6 +71,15 @@ class KernelObjectArgsCompileTest {
     void kiocbIsItsFilesPath() throws Exception {
         ByteBuffer a = arg0(compile("tty_write", 0, "kiocb", ""));
         assertEquals(25, a.get(GenericAbi.Arg.TYPE));       // KIOCB
+    }
+
+    /** bpf.yaml's bpf_check (argument 1) and security_bpf_map_alloc: read as structs, not filtered. */
+    @Test
+    void bpfAttrAndBpfMap() throws Exception {
+        ByteBuffer a = arg0(compile("bpf_check", 1, "bpf_attr", ""));
+        assertEquals(27, a.get(GenericAbi.Arg.TYPE));       // BPF_ATTR
+        assertEquals(1, a.get(GenericAbi.Arg.SRC));
+        assertEquals(28, arg0(compile("security_bpf_map_alloc", 0, "bpf_map", "")).get(GenericAbi.Arg.TYPE));   // BPF_MAP
     }
 
     /** dev_hard_start_xmit.yaml: net_device is argument 1; Equal "lo" goes to gen_str_eq like a path's Equal. */
@@ -116,6 +125,8 @@ class KernelObjectArgsCompileTest {
         Assumptions.assumeTrue(Files.isDirectory(dir), "no Tetragon examples at " + dir);
         assertEquals("compiles", verdict(dir.resolve("security_inode_follow_link.yaml")));
         assertEquals("compiles", verdict(dir.resolve("dev_hard_start_xmit.yaml")));
+        String bpf = verdict(dir.resolve("bpf.yaml"));   // bpf_attr and bpf_map read; perf_event does not yet
+        assertTrue(bpf.contains("type perf_event cannot be read") && !bpf.contains("bpf_attr") && !bpf.contains("bpf_map"), bpf);
         String tty = verdict(dir.resolve("tty.yaml"));   // kiocb reads; iov_iter does not yet
         assertTrue(tty.contains("type iov_iter cannot be read") && !tty.contains("kiocb"), tty);
     }

@@ -22,6 +22,7 @@ import io.vigil.bpf.wire.GenericAbi.ArgType;
 import io.vigil.bpf.wire.GenericMsg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,21 @@ class PolicyEventFactoryTest {
         assertEquals(ArgValue.PathArg.of("/tmp/link"), one(arg(ArgType.DENTRY, "dentry"), raw("/tmp/link")).value());
         assertEquals(ArgValue.FileArg.of("/dev/pts/0"), one(arg(ArgType.KIOCB, "kiocb"), raw("/dev/pts/0")).value());
         assertEquals(new ArgValue.NetDevArg("lo"), one(arg(ArgType.NET_DEVICE, "net_device"), raw("lo")).value());
+    }
+
+    @Test
+    void bpfObjects() {
+        ByteBuffer a = ByteBuffer.allocate(GenericAbi.GenBpfAttr.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        a.putInt(0, 2).putInt(4, 17).put(8, "vigil_prog".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ArgValue.BpfAttrArg("BPF_PROG_TYPE_KPROBE", 17, "vigil_prog"),
+                one(arg(ArgType.BPF_ATTR, "bpf_attr"), new GenericMsg.RawArg(0, a.array())).value());
+        ByteBuffer m = ByteBuffer.allocate(GenericAbi.GenBpfMap.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        m.putInt(0, 1).putInt(4, 4).putInt(8, 8).putInt(12, 1024).put(16, "0123456789abcde".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ArgValue.BpfMapArg("BPF_MAP_TYPE_HASH", 4, 8, 1024, "0123456789abcde"),
+                one(arg(ArgType.BPF_MAP, "bpf_map"), new GenericMsg.RawArg(0, m.array())).value());
+        m.putInt(0, 999);   // a map type newer than the table: its number
+        assertEquals("999", ((ArgValue.BpfMapArg) one(arg(ArgType.BPF_MAP, "bpf_map"),
+                new GenericMsg.RawArg(0, m.array())).value()).mapType());
     }
 
     @Test

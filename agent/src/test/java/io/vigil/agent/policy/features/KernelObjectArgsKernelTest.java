@@ -123,4 +123,67 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
         assertEquals("lo", e.at("/args/0/net_dev_arg/name").asText(), e.toString());
         events.assertNone("kobj-netdev-miss", pid);
     }
+
+    /** The bpf(2) calls of a python3 process: BPF_PROG_LOAD of a 2-instruction socket filter, BPF_MAP_CREATE of a hash. */
+    private static final String BPF = """
+            import ctypes, os, struct
+            libc = ctypes.CDLL(None, use_errno=True)
+            def bpf(cmd, attr):
+                buf = ctypes.create_string_buffer(attr, 128)
+                fd = libc.syscall(321, cmd, buf, 128)   # __NR_bpf on x86_64
+                if fd < 0:
+                    raise OSError(ctypes.get_errno(), "bpf(%d)" % cmd)
+                os.close(fd)
+            insns = ctypes.create_string_buffer(struct.pack("<BBhiBBhi", 0xb7, 0, 0, 0, 0x95, 0, 0, 0), 16)   # r0 = 0; exit
+            lic = ctypes.create_string_buffer(b"GPL")
+            # BPF_PROG_LOAD: prog_type 1 (SOCKET_FILTER), insn_cnt, insns, license, log fields, kern_version, flags, prog_name
+            bpf(5, struct.pack("<IIQQIIQII16s", 1, 2, ctypes.addressof(insns), ctypes.addressof(lic), 0, 0, 0, 0, 0, b"vigil_prog"))
+            # BPF_MAP_CREATE: map_type 1 (HASH), key_size 4, value_size 8, max_entries 16, flags, inner fd, numa node, map_name
+            bpf(0, struct.pack("<IIIIIII16s", 1, 4, 8, 16, 0, 0, 0, b"vigil_map"))
+            """;
+
+    /** bpf.yaml's bpf_check (bpf_attr) and the map LSM hook (bpf_map, security_bpf_map_alloc before 6.9). */
+    @Test
+    void bpfAttrAndBpfMap() throws Exception {
+        String mapHook = Files.readString(Path.of("/proc/kallsyms")).contains(" security_bpf_map_create\n")
+                ? "security_bpf_map_create" : "security_bpf_map_alloc";
+        apply("kobj-bpf", """
+                kprobes:
+                - call: "bpf_check"
+                  syscall: false
+                  args:
+                  - index: 1
+                    type: "bpf_attr"
+                - call: "%s"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "bpf_map"
+                """.formatted(mapHook));
+        // the near miss: the same hook, a selector on the binary that python3 is not
+        apply("kobj-bpf-miss", """
+                kprobes:
+                - call: "bpf_check"
+                  syscall: false
+                  args:
+                  - index: 1
+                    type: "bpf_attr"
+                  selectors:
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["/usr/bin/vigil-no-such-binary"]
+                """);
+        long pid = python(BPF);
+        JsonNode p = events.await("kobj-bpf", pid, n -> n.at("/function_name").asText().equals("bpf_check"));
+        assertEquals("BPF_PROG_TYPE_SOCKET_FILTER", p.at("/args/0/bpf_attr_arg/ProgType").asText(), p.toString());
+        assertEquals(2, p.at("/args/0/bpf_attr_arg/InsnCnt").asInt(), p.toString());
+        assertEquals("vigil_prog", p.at("/args/0/bpf_attr_arg/ProgName").asText(), p.toString());
+        JsonNode m = events.await("kobj-bpf", pid, n -> n.at("/function_name").asText().equals(mapHook));
+        assertEquals("BPF_MAP_TYPE_HASH", m.at("/args/0/bpf_map_arg/MapType").asText(), m.toString());
+        assertEquals(4, m.at("/args/0/bpf_map_arg/KeySize").asInt(), m.toString());
+        assertEquals(8, m.at("/args/0/bpf_map_arg/ValueSize").asInt(), m.toString());
+        assertEquals(16, m.at("/args/0/bpf_map_arg/MaxEntries").asInt(), m.toString());
+        assertEquals("vigil_map", m.at("/args/0/bpf_map_arg/MapName").asText(), m.toString());
+        events.assertNone("kobj-bpf-miss", pid);
+    }
 }
