@@ -63,6 +63,7 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_NET_DEVICE = 26,  /* struct net_device * -> its name (IFNAMSIZ bytes at most) */
 	VIGIL_GEN_TYPE_BPF_ATTR = 27,    /* union bpf_attr * (kernel copy, BPF_PROG_LOAD) -> struct msg_gen_bpf_attr */
 	VIGIL_GEN_TYPE_BPF_MAP = 28,     /* struct bpf_map * -> struct msg_gen_bpf_map */
+	VIGIL_GEN_TYPE_USER_NS = 29,     /* struct user_namespace * -> struct msg_gen_user_ns */
 };
 
 /* gen_arg.flags. Java: GenericAbi.ArgFlag */
@@ -328,11 +329,19 @@ struct msg_gen_bpf_map {
 	char map_name[16];     /* 16: BPF_OBJ_NAME_LEN, NUL-padded */
 };                         /* 32 */
 
+/* Sent for a user_namespace argument. 16 bytes. Java: GenericAbi.GenUserNs */
+struct msg_gen_user_ns {
+	__s32 level;           /*  0: 0 = the initial user namespace */
+	__u32 uid;             /*  4: owner, as the initial namespace sees it */
+	__u32 gid;             /*  8: group */
+	__u32 inum;            /* 12: ns.inum; Java compares it with the initial namespace's for is_host */
+};                         /* 16 */
+
 /* VIGIL_MSG_OP_GENERIC: one hook call that a selector posted. Fixed part, then nargs arguments,
  * each a struct msg_gen_arg followed by len bytes (no padding between arguments):
  * integers 8 bytes (sign- or zero-extended), strings/paths/char_buf their bytes without NUL,
  * socket types a struct msg_sockaddr, cred a struct msg_gen_cred, bpf_attr a struct msg_gen_bpf_attr,
- * bpf_map a struct msg_gen_bpf_map. */
+ * bpf_map a struct msg_gen_bpf_map, user_namespace a struct msg_gen_user_ns. */
 struct msg_generic {
 	struct msg_common common;       /*  0 */
 	struct msg_execve_key process;  /* 16 */

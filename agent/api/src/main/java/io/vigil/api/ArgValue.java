@@ -154,6 +154,11 @@ public sealed interface ArgValue {
         public String jsonKey() { return "bpf_map_arg"; }
     }
 
+    /** user_ns_arg (KprobeUserNamespace): level, owner uid and gid, and the namespace (inum, is_host). */
+    record UserNsArg(int level, long uid, long gid, long inum, boolean isHost) implements ArgValue {
+        public String jsonKey() { return "user_ns_arg"; }
+    }
+
     /**
      * sock_arg (KprobeSock): struct sock and struct socket arguments. family, type, protocol and
      * state are Tetragon's names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", "TCP_SYN_SENT").

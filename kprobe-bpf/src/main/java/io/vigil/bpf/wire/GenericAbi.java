@@ -61,6 +61,8 @@ public final class GenericAbi {
         public static final int BPF_ATTR = 27;
         /** struct bpf_map * sent as a {@link GenBpfMap} */
         public static final int BPF_MAP = 28;
+        /** struct user_namespace * sent as a {@link GenUserNs} */
+        public static final int USER_NS = 29;
         private ArgType() {}
     }
 
@@ -380,6 +382,16 @@ public final class GenericAbi {
         public static final int MAP_NAME = 16;
         public static final int SIZEOF = 32;
         private GenBpfMap() {}
+    }
+
+    /** struct msg_gen_user_ns: a user_namespace argument. */
+    public static final class GenUserNs {
+        public static final int LEVEL = 0;
+        public static final int UID = 4;
+        public static final int GID = 8;
+        public static final int INUM = 12;
+        public static final int SIZEOF = 16;
+        private GenUserNs() {}
     }
 
     /** struct msg_generic, followed by nargs (struct msg_gen_arg + len bytes) */

@@ -369,6 +369,18 @@ public final class EventJsonWriter {
             uint(g, "MaxEntries", x.maxEntries());
             string(g, "MapName", x.mapName());
             g.writeEndObject();
+        } else if (v instanceof ArgValue.UserNsArg x) {
+            g.writeStartObject();   // level, uid, gid are wrapper types in Tetragon's proto: written even when 0
+            g.writeNumberField("level", x.level());
+            g.writeNumberField("uid", x.uid());
+            g.writeNumberField("gid", x.gid());
+            g.writeObjectFieldStart("ns");
+            uint(g, "inum", x.inum());
+            if (x.isHost()) {
+                g.writeBooleanField("is_host", true);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
         } else if (v instanceof ArgValue.SockArg x) {
             writeSock(g, x);
         } else if (v instanceof ArgValue.SkbArg x) {

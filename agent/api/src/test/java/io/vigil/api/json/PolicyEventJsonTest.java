@@ -138,6 +138,14 @@ class PolicyEventJsonTest {
     }
 
     @Test
+    void userNamespaceArgument() {
+        assertEquals("{\"user_ns_arg\":{\"level\":0,\"uid\":0,\"gid\":0,\"ns\":{\"inum\":4026531837,\"is_host\":true}}}",
+                argJson(KprobeArgument.of(new ArgValue.UserNsArg(0, 0, 0, 4026531837L, true))));
+        assertEquals("{\"user_ns_arg\":{\"level\":1,\"uid\":1000,\"gid\":1000,\"ns\":{\"inum\":4026532000}}}",
+                argJson(KprobeArgument.of(new ArgValue.UserNsArg(1, 1000, 1000, 4026532000L, false))));
+    }
+
+    @Test
     void socketArguments() {
         assertEquals("{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\","
                         + "\"saddr\":\"192.168.1.20\",\"daddr\":\"1.2.3.4\",\"sport\":51234,\"dport\":4444,"

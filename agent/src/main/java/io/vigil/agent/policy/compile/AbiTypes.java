@@ -40,6 +40,7 @@ final class AbiTypes {
             case NET_DEVICE -> GenericAbi.ArgType.NET_DEVICE;
             case BPF_ATTR -> GenericAbi.ArgType.BPF_ATTR;
             case BPF_MAP -> GenericAbi.ArgType.BPF_MAP;
+            case USER_NAMESPACE -> GenericAbi.ArgType.USER_NS;
             default -> -1;
         };
         return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
@@ -51,7 +52,8 @@ final class AbiTypes {
             case GenericAbi.ArgType.FILE, GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM,
                     GenericAbi.ArgType.SOCK, GenericAbi.ArgType.SOCKET, GenericAbi.ArgType.SKB, GenericAbi.ArgType.CRED,
                     GenericAbi.ArgType.CAP_SET, GenericAbi.ArgType.DENTRY, GenericAbi.ArgType.KIOCB,
-                    GenericAbi.ArgType.NET_DEVICE, GenericAbi.ArgType.BPF_ATTR, GenericAbi.ArgType.BPF_MAP -> true;
+                    GenericAbi.ArgType.NET_DEVICE, GenericAbi.ArgType.BPF_ATTR, GenericAbi.ArgType.BPF_MAP,
+                    GenericAbi.ArgType.USER_NS -> true;
             default -> false;
         };
     }

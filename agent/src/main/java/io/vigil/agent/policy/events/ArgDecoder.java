@@ -49,6 +49,7 @@ final class ArgDecoder {
             case ArgType.SOCKADDR -> sockaddr(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.BPF_ATTR -> bpfAttr(raw.error() ? null : sized(b, GenericAbi.GenBpfAttr.SIZEOF, d));
             case ArgType.BPF_MAP -> bpfMap(raw.error() ? null : sized(b, GenericAbi.GenBpfMap.SIZEOF, d));
+            case ArgType.USER_NS -> userNs(raw.error() ? null : sized(b, GenericAbi.GenUserNs.SIZEOF, d));
             case ArgType.CRED -> cred(raw.error() ? null : sized(b, GenericAbi.GenCred.SIZEOF, d));
             default -> throw new BadArgException("type " + d.tetragonType() + " (ABI " + d.abiType() + ") has no event form");
         };
@@ -166,6 +167,18 @@ final class ArgDecoder {
         return new ArgValue.BpfMapArg(BpfNames.mapType(u32(m, GenericAbi.GenBpfMap.MAP_TYPE)),
                 u32(m, GenericAbi.GenBpfMap.KEY_SIZE), u32(m, GenericAbi.GenBpfMap.VALUE_SIZE),
                 u32(m, GenericAbi.GenBpfMap.MAX_ENTRIES), name(m, GenericAbi.GenBpfMap.MAP_NAME));
+    }
+
+    /** The initial user namespace's inode number (PROC_USER_INIT_INO): fixed, the same on every host. */
+    static final long INIT_USER_NS_INUM = 0xEFFFFFFDL;
+
+    private static ArgValue userNs(ByteBuffer n) {
+        if (n == null) {
+            return new ArgValue.UserNsArg(0, 0, 0, 0, false);
+        }
+        long inum = u32(n, GenericAbi.GenUserNs.INUM);
+        return new ArgValue.UserNsArg(n.getInt(GenericAbi.GenUserNs.LEVEL), u32(n, GenericAbi.GenUserNs.UID),
+                u32(n, GenericAbi.GenUserNs.GID), inum, inum == INIT_USER_NS_INUM);
     }
 
     /** A BPF object name: 16 bytes, NUL-padded. */

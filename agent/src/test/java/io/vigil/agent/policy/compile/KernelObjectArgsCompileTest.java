@@ -10,6 +10,7 @@ import io.vigil.agent.policy.plan.PolicyRejectedException;
 import io.vigil.bpf.Backend;
 import io.vigil.bpf.generic.HookImage;
 import io.vigil.bpf.wire.GenericAbi;
+import io.vigil.policy.NamespaceType;
 import io.vigil.policy.TracingPolicy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,7 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class KernelObjectArgsCompileTest {
     private static final Set<String> FUNCTIONS = Set.of("security_inode_follow_link", "tty_write", "pipe_write",
-            "dev_hard_start_xmit", "bpf_check", "security_bpf_map_alloc", "security_bpf_map_create", "security_perf_event_alloc");
+            "dev_hard_start_xmit", "bpf_check", "security_bpf_map_alloc", "security_bpf_map_create", "security_perf_event_alloc", "cap_capable");
+
+    /** Fixtures.CONTEXT with the host's pid namespace too (creds-capability-usage.yaml's host_ns). */
+    private static final CompileContext HOST_NAMESPACES = new CompileContext(100, 0b1, Map.of(NamespaceType.MNT, 4026531841L,
+            NamespaceType.NET, 4026531840L, NamespaceType.PID, 4026531836L), SyscallTable.forArch("x86_64"));
 
     private static HookPlanner kprobePlanner() {
         Set<String> functions = new HashSet<>(FakeHosts.FUNCTIONS);
@@ -82,6 +87,13 @@ class KernelObjectArgsCompileTest {
         assertEquals(28, arg0(compile("security_bpf_map_alloc", 0, "bpf_map", "")).get(GenericAbi.Arg.TYPE));   // BPF_MAP
     }
 
+    @Test
+    void userNamespace() throws Exception {
+        ByteBuffer a = arg0(compile("cap_capable", 1, "user_namespace", ""));
+        assertEquals(29, a.get(GenericAbi.Arg.TYPE));       // USER_NS
+        assertEquals(1, a.get(GenericAbi.Arg.SRC));
+    }
+
     /** dev_hard_start_xmit.yaml: net_device is argument 1; Equal "lo" goes to gen_str_eq like a path's Equal. */
     @Test
     void netDeviceEqualIsAStringSet() throws Exception {
@@ -127,6 +139,7 @@ class KernelObjectArgsCompileTest {
         assertEquals("compiles", verdict(dir.resolve("dev_hard_start_xmit.yaml")));
         String bpf = verdict(dir.resolve("bpf.yaml"));   // bpf_attr and bpf_map read; perf_event does not yet
         assertTrue(bpf.contains("type perf_event cannot be read") && !bpf.contains("bpf_attr") && !bpf.contains("bpf_map"), bpf);
+        assertEquals("compiles", verdict(dir.resolve("process-credentials/creds-capability-usage.yaml")));
         String tty = verdict(dir.resolve("tty.yaml"));   // kiocb reads; iov_iter does not yet
         assertTrue(tty.contains("type iov_iter cannot be read") && !tty.contains("kiocb"), tty);
     }
@@ -134,7 +147,7 @@ class KernelObjectArgsCompileTest {
     private static String verdict(Path file) throws Exception {
         TracingPolicy p = Fixtures.parse(Files.readString(file), file);
         try {
-            PolicyCompiler.compile(p, kprobePlanner().plan(p).hooks(), Fixtures.CONTEXT);
+            PolicyCompiler.compile(p, kprobePlanner().plan(p).hooks(), HOST_NAMESPACES);
             return "compiles";
         } catch (PolicyRejectedException e) {
             return e.getMessage() + " " + e.problems();

@@ -103,6 +103,17 @@ class PolicyEventFactoryTest {
     }
 
     @Test
+    void userNamespace() {
+        ByteBuffer n = ByteBuffer.allocate(GenericAbi.GenUserNs.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        n.putInt(0, 0).putInt(4, 0).putInt(8, 0).putInt(12, 0xEFFFFFFD);
+        assertEquals(new ArgValue.UserNsArg(0, 0, 0, 4026531837L, true),
+                one(arg(ArgType.USER_NS, "user_namespace"), new GenericMsg.RawArg(0, n.array())).value());
+        n.putInt(0, 1).putInt(4, 1000).putInt(8, 1001).putInt(12, 0xF0000123);
+        assertEquals(new ArgValue.UserNsArg(1, 1000, 1001, 0xF0000123L, false),
+                one(arg(ArgType.USER_NS, "user_namespace"), new GenericMsg.RawArg(0, n.array())).value());
+    }
+
+    @Test
     void sockets() {
         byte[] lo = {127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         byte[] dst = {(byte) 93, (byte) 184, (byte) 216, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};

@@ -186,4 +186,46 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
         assertEquals("vigil_map", m.at("/args/0/bpf_map_arg/MapName").asText(), m.toString());
         events.assertNone("kobj-bpf-miss", pid);
     }
+
+    /**
+     * cap_capable's user namespace (creds-capability-usage.yaml): CAP_SYS_NICE (23) checked in the
+     * initial namespace when python3 lowers its nice value, and CAP_SYS_ADMIN (21) checked in a new
+     * user namespace (level 1) that owns a new UTS namespace, for sethostname.
+     */
+    @Test
+    void userNamespace() throws Exception {
+        apply("kobj-userns", """
+                kprobes:
+                - call: "cap_capable"
+                  syscall: false
+                  args:
+                  - index: 1
+                    type: "user_namespace"
+                  - index: 2
+                    type: "int"
+                  selectors:
+                  - matchArgs:
+                    - index: 2
+                      operator: "Equal"
+                      values: ["23", "21"]   # CAP_SYS_NICE, CAP_SYS_ADMIN
+                """);
+        long host = python("import os\nos.nice(-1)\n");
+        long child = python("""
+                import ctypes, socket
+                libc = ctypes.CDLL(None, use_errno=True)
+                if libc.unshare(0x10000000 | 0x04000000) != 0:   # CLONE_NEWUSER | CLONE_NEWUTS
+                    raise OSError(ctypes.get_errno(), "unshare")
+                socket.sethostname("vigil-userns")
+                """);
+        long miss = python("import os\nos.nice(1)\n");   // raising the nice value needs no capability
+        JsonNode h = events.await("kobj-userns", host, n -> n.at("/args/1/int_arg").asInt() == 23);
+        assertEquals(0, h.at("/args/0/user_ns_arg/level").asInt(), h.toString());
+        assertEquals(4026531837L, h.at("/args/0/user_ns_arg/ns/inum").asLong(), h.toString());
+        assertTrue(h.at("/args/0/user_ns_arg/ns/is_host").asBoolean(), h.toString());
+        JsonNode c = events.await("kobj-userns", child, n -> n.at("/args/1/int_arg").asInt() == 21
+                && n.at("/args/0/user_ns_arg/level").asInt() == 1);
+        assertEquals(0, c.at("/args/0/user_ns_arg/uid").asInt(), c.toString());   // the owner: root, who created it
+        assertTrue(c.at("/args/0/user_ns_arg/ns/is_host").isMissingNode(), c.toString());
+        events.assertNone("kobj-userns", miss);
+    }
 }
