@@ -64,6 +64,7 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_BPF_ATTR = 27,    /* union bpf_attr * (kernel copy, BPF_PROG_LOAD) -> struct msg_gen_bpf_attr */
 	VIGIL_GEN_TYPE_BPF_MAP = 28,     /* struct bpf_map * -> struct msg_gen_bpf_map */
 	VIGIL_GEN_TYPE_USER_NS = 29,     /* struct user_namespace * -> struct msg_gen_user_ns */
+	VIGIL_GEN_TYPE_MODULE = 30,      /* struct module * -> struct msg_gen_module */
 };
 
 /* gen_arg.flags. Java: GenericAbi.ArgFlag */
@@ -337,11 +338,19 @@ struct msg_gen_user_ns {
 	__u32 inum;            /* 12: ns.inum; Java compares it with the initial namespace's for is_host */
 };                         /* 16 */
 
+/* Sent for a module argument (Tetragon's module_arg: name and taints; signature_ok comes from
+ * load_info only). 64 bytes. Java: GenericAbi.GenModule */
+struct msg_gen_module {
+	__u64 taints;          /*  0: the module's TAINT_* bits (1 << TAINT_OOT_MODULE ...) */
+	char name[56];         /*  8: MODULE_NAME_LEN, NUL-terminated */
+};                         /* 64 */
+
 /* VIGIL_MSG_OP_GENERIC: one hook call that a selector posted. Fixed part, then nargs arguments,
  * each a struct msg_gen_arg followed by len bytes (no padding between arguments):
  * integers 8 bytes (sign- or zero-extended), strings/paths/char_buf their bytes without NUL,
  * socket types a struct msg_sockaddr, cred a struct msg_gen_cred, bpf_attr a struct msg_gen_bpf_attr,
- * bpf_map a struct msg_gen_bpf_map, user_namespace a struct msg_gen_user_ns. */
+ * bpf_map a struct msg_gen_bpf_map, user_namespace a struct msg_gen_user_ns, module a struct
+ * msg_gen_module. */
 struct msg_generic {
 	struct msg_common common;       /*  0 */
 	struct msg_execve_key process;  /* 16 */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Kernel objects the generic hooks read through CO-RE (Tetragon's dentry, kiocb, net_device,
- * bpf_attr, bpf_map, user_namespace argument types). dentry, kiocb and net_device go as a string (a path or a
+ * bpf_attr, bpf_map, user_namespace, module argument types). dentry, kiocb and net_device go as a string (a path or a
  * name), so the string filters (Equal, Prefix, Postfix) apply as to file and path; bpf_attr,
- * bpf_map and user_namespace go as a struct of generic_abi.h and are not filtered (as in Tetragon). Included by generic.h after gen_write_path/gen_write_file. Java decodes them in
- * io.vigil.agent.policy.events.ArgDecoder (path_arg, file_arg, net_dev_arg, bpf_attr_arg, bpf_map_arg, user_ns_arg). */
+ * bpf_map, user_namespace and module go as a struct of generic_abi.h and are not filtered (as in Tetragon). Included by generic.h after gen_write_path/gen_write_file. Java decodes them in
+ * io.vigil.agent.policy.events.ArgDecoder (path_arg, file_arg, net_dev_arg, bpf_attr_arg, bpf_map_arg, user_ns_arg, module_arg). */
 #ifndef VIGIL_GENERIC_KOBJ_H
 #define VIGIL_GENERIC_KOBJ_H
 
@@ -86,7 +86,19 @@ static __always_inline long gen_write_user_ns(struct user_namespace *ns, struct 
 	return sizeof(*m);
 }
 
-/* One of VIGIL_GEN_TYPE_DENTRY, _KIOCB, _NET_DEVICE, _BPF_ATTR, _BPF_MAP, _USER_NS into dst; returns the bytes written. */
+static __always_inline long gen_write_module(struct module *mod, struct msg_gen_module *m, __u32 *flags)
+{
+	if (!mod) {
+		*flags |= VIGIL_GEN_ARGMSG_ERROR;
+		return 0;
+	}
+	m->taints = BPF_CORE_READ(mod, taints);
+	if (bpf_core_read_str(m->name, sizeof(m->name), &mod->name) <= 0)
+		m->name[0] = 0;
+	return sizeof(*m);
+}
+
+/* One of VIGIL_GEN_TYPE_DENTRY, _KIOCB, _NET_DEVICE, _BPF_ATTR, _BPF_MAP, _USER_NS, _MODULE into dst; returns the bytes written. */
 static __always_inline long gen_write_kobj(__u8 type, __u64 v, char *dst, __u32 *flags)
 {
 	switch (type) {
@@ -100,6 +112,8 @@ static __always_inline long gen_write_kobj(__u8 type, __u64 v, char *dst, __u32 
 		return gen_write_bpf_map((struct bpf_map *)v, (struct msg_gen_bpf_map *)dst, flags);
 	case VIGIL_GEN_TYPE_USER_NS:
 		return gen_write_user_ns((struct user_namespace *)v, (struct msg_gen_user_ns *)dst, flags);
+	case VIGIL_GEN_TYPE_MODULE:
+		return gen_write_module((struct module *)v, (struct msg_gen_module *)dst, flags);
 	default:
 		return gen_write_netdev((struct net_device *)v, dst, flags);
 	}

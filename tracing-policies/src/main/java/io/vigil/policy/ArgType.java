@@ -55,7 +55,7 @@ public enum ArgType implements Spelled {
     CRED("cred", 8, Value.OPAQUE, VigilSupport.PLANNED),
     CONST_BUF("const_buf", 18, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     LOAD_INFO("load_info", 26, Value.OPAQUE, VigilSupport.PARSED_ONLY),
-    MODULE("module", 27, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    MODULE("module", 27, Value.OPAQUE, VigilSupport.PLANNED),
     /** A syscall number with its ABI bit, for raw_syscalls and InMap over syscall lists. */
     SYSCALL64("syscall64", 28, Value.S64, VigilSupport.PLANNED),
     KERNEL_CAP_T("kernel_cap_t", 33, Value.CAPS, VigilSupport.PLANNED),

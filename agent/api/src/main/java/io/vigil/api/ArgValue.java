@@ -159,6 +159,16 @@ public sealed interface ArgValue {
         public String jsonKey() { return "user_ns_arg"; }
     }
 
+    /** module_arg (KernelModule): the module's name and its taints as Tetragon's TaintedBitsType names. */
+    record ModuleArg(String name, List<String> tainted) implements ArgValue {
+        public ModuleArg {
+            name = Objects.requireNonNullElse(name, "");
+            tainted = List.copyOf(tainted);
+        }
+
+        public String jsonKey() { return "module_arg"; }
+    }
+
     /**
      * sock_arg (KprobeSock): struct sock and struct socket arguments. family, type, protocol and
      * state are Tetragon's names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", "TCP_SYN_SENT").

@@ -63,6 +63,8 @@ public final class GenericAbi {
         public static final int BPF_MAP = 28;
         /** struct user_namespace * sent as a {@link GenUserNs} */
         public static final int USER_NS = 29;
+        /** struct module * sent as a {@link GenModule} */
+        public static final int MODULE = 30;
         private ArgType() {}
     }
 
@@ -392,6 +394,14 @@ public final class GenericAbi {
         public static final int INUM = 12;
         public static final int SIZEOF = 16;
         private GenUserNs() {}
+    }
+
+    /** struct msg_gen_module: a module argument. */
+    public static final class GenModule {
+        public static final int TAINTS = 0;
+        public static final int NAME = 8;
+        public static final int SIZEOF = 64;
+        private GenModule() {}
     }
 
     /** struct msg_generic, followed by nargs (struct msg_gen_arg + len bytes) */

@@ -381,6 +381,17 @@ public final class EventJsonWriter {
             }
             g.writeEndObject();
             g.writeEndObject();
+        } else if (v instanceof ArgValue.ModuleArg x) {
+            g.writeStartObject();
+            string(g, "name", x.name());
+            if (!x.tainted().isEmpty()) {
+                g.writeArrayFieldStart("tainted");
+                for (String t : x.tainted()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
         } else if (v instanceof ArgValue.SockArg x) {
             writeSock(g, x);
         } else if (v instanceof ArgValue.SkbArg x) {

@@ -145,6 +145,15 @@ class PolicyEventJsonTest {
                 argJson(KprobeArgument.of(new ArgValue.UserNsArg(1, 1000, 1000, 4026532000L, false))));
     }
 
+    /** Tetragon's documented do_init_module event (the module_arg part). */
+    @Test
+    void moduleArgument() {
+        assertEquals("{\"module_arg\":{\"name\":\"kernel_module_hello\",\"tainted\":[\"TAINT_OUT_OF_TREE_MODULE\","
+                + "\"TAINT_UNSIGNED_MODULE\"]}}", argJson(KprobeArgument.of(new ArgValue.ModuleArg("kernel_module_hello",
+                List.of("TAINT_OUT_OF_TREE_MODULE", "TAINT_UNSIGNED_MODULE")))));
+        assertEquals("{\"module_arg\":{\"name\":\"veth\"}}", argJson(KprobeArgument.of(new ArgValue.ModuleArg("veth", List.of()))));
+    }
+
     @Test
     void socketArguments() {
         assertEquals("{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\","

@@ -41,6 +41,7 @@ final class AbiTypes {
             case BPF_ATTR -> GenericAbi.ArgType.BPF_ATTR;
             case BPF_MAP -> GenericAbi.ArgType.BPF_MAP;
             case USER_NAMESPACE -> GenericAbi.ArgType.USER_NS;
+            case MODULE -> GenericAbi.ArgType.MODULE;
             default -> -1;
         };
         return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
@@ -53,7 +54,7 @@ final class AbiTypes {
                     GenericAbi.ArgType.SOCK, GenericAbi.ArgType.SOCKET, GenericAbi.ArgType.SKB, GenericAbi.ArgType.CRED,
                     GenericAbi.ArgType.CAP_SET, GenericAbi.ArgType.DENTRY, GenericAbi.ArgType.KIOCB,
                     GenericAbi.ArgType.NET_DEVICE, GenericAbi.ArgType.BPF_ATTR, GenericAbi.ArgType.BPF_MAP,
-                    GenericAbi.ArgType.USER_NS -> true;
+                    GenericAbi.ArgType.USER_NS, GenericAbi.ArgType.MODULE -> true;
             default -> false;
         };
     }

@@ -50,6 +50,7 @@ final class ArgDecoder {
             case ArgType.BPF_ATTR -> bpfAttr(raw.error() ? null : sized(b, GenericAbi.GenBpfAttr.SIZEOF, d));
             case ArgType.BPF_MAP -> bpfMap(raw.error() ? null : sized(b, GenericAbi.GenBpfMap.SIZEOF, d));
             case ArgType.USER_NS -> userNs(raw.error() ? null : sized(b, GenericAbi.GenUserNs.SIZEOF, d));
+            case ArgType.MODULE -> module(raw.error() ? null : sized(b, GenericAbi.GenModule.SIZEOF, d));
             case ArgType.CRED -> cred(raw.error() ? null : sized(b, GenericAbi.GenCred.SIZEOF, d));
             default -> throw new BadArgException("type " + d.tetragonType() + " (ABI " + d.abiType() + ") has no event form");
         };
@@ -179,6 +180,14 @@ final class ArgDecoder {
         long inum = u32(n, GenericAbi.GenUserNs.INUM);
         return new ArgValue.UserNsArg(n.getInt(GenericAbi.GenUserNs.LEVEL), u32(n, GenericAbi.GenUserNs.UID),
                 u32(n, GenericAbi.GenUserNs.GID), inum, inum == INIT_USER_NS_INUM);
+    }
+
+    private static ArgValue module(ByteBuffer m) {
+        if (m == null) {
+            return new ArgValue.ModuleArg("", java.util.List.of());
+        }
+        byte[] name = java.util.Arrays.copyOfRange(m.array(), GenericAbi.GenModule.NAME, GenericAbi.GenModule.SIZEOF);
+        return new ArgValue.ModuleArg(text(name), Taints.names(m.getLong(GenericAbi.GenModule.TAINTS)));
     }
 
     /** A BPF object name: 16 bytes, NUL-padded. */

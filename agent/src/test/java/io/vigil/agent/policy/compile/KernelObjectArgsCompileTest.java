@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class KernelObjectArgsCompileTest {
     private static final Set<String> FUNCTIONS = Set.of("security_inode_follow_link", "tty_write", "pipe_write",
-            "dev_hard_start_xmit", "bpf_check", "security_bpf_map_alloc", "security_bpf_map_create", "security_perf_event_alloc", "cap_capable");
+            "dev_hard_start_xmit", "bpf_check", "security_bpf_map_alloc", "security_bpf_map_create", "security_perf_event_alloc", "cap_capable", "security_kernel_module_request",
+            "security_kernel_read_file", "do_init_module", "free_module");
 
     /** Fixtures.CONTEXT with the host's pid namespace too (creds-capability-usage.yaml's host_ns). */
     private static final CompileContext HOST_NAMESPACES = new CompileContext(100, 0b1, Map.of(NamespaceType.MNT, 4026531841L,
@@ -94,6 +95,11 @@ class KernelObjectArgsCompileTest {
         assertEquals(1, a.get(GenericAbi.Arg.SRC));
     }
 
+    @Test
+    void module() throws Exception {
+        assertEquals(30, arg0(compile("do_init_module", 0, "module", "")).get(GenericAbi.Arg.TYPE));   // MODULE
+    }
+
     /** dev_hard_start_xmit.yaml: net_device is argument 1; Equal "lo" goes to gen_str_eq like a path's Equal. */
     @Test
     void netDeviceEqualIsAStringSet() throws Exception {
@@ -140,6 +146,7 @@ class KernelObjectArgsCompileTest {
         String bpf = verdict(dir.resolve("bpf.yaml"));   // bpf_attr and bpf_map read; perf_event does not yet
         assertTrue(bpf.contains("type perf_event cannot be read") && !bpf.contains("bpf_attr") && !bpf.contains("bpf_map"), bpf);
         assertEquals("compiles", verdict(dir.resolve("process-credentials/creds-capability-usage.yaml")));
+        assertEquals("compiles", verdict(dir.resolve("host-changes/monitor-kernel-modules.yaml")));
         String tty = verdict(dir.resolve("tty.yaml"));   // kiocb reads; iov_iter does not yet
         assertTrue(tty.contains("type iov_iter cannot be read") && !tty.contains("kiocb"), tty);
     }

@@ -114,6 +114,15 @@ class PolicyEventFactoryTest {
     }
 
     @Test
+    void kernelModule() {
+        ByteBuffer m = ByteBuffer.allocate(GenericAbi.GenModule.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        m.putLong(0, 4096L | 8192L | (1L << 9)).put(8, "kernel_module_hello".getBytes(StandardCharsets.US_ASCII));
+        // bit 9 (TAINT_WARN) has no TaintedBitsType name: left out, as Tetragon does
+        assertEquals(new ArgValue.ModuleArg("kernel_module_hello", List.of("TAINT_OUT_OF_TREE_MODULE", "TAINT_UNSIGNED_MODULE")),
+                one(arg(ArgType.MODULE, "module"), new GenericMsg.RawArg(0, m.array())).value());
+    }
+
+    @Test
     void sockets() {
         byte[] lo = {127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         byte[] dst = {(byte) 93, (byte) 184, (byte) 216, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
