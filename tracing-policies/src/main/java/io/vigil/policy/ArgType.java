@@ -50,7 +50,7 @@ public enum ArgType implements Spelled {
     USER_NAMESPACE("user_namespace", 22, Value.OPAQUE, VigilSupport.PLANNED),
     /** A single capability number (e.g. cap_capable's {@code int cap}); not filterable in Tetragon. */
     CAPABILITY("capability", 23, Value.OPAQUE, VigilSupport.PLANNED),
-    KIOCB("kiocb", 24, Value.PATH, VigilSupport.PLANNED),   // filtered as its file's path
+    KIOCB("kiocb", 24, Value.OPAQUE, VigilSupport.PLANNED),
     IOV_ITER("iov_iter", 25, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     CRED("cred", 8, Value.OPAQUE, VigilSupport.PLANNED),
     CONST_BUF("const_buf", 18, Value.OPAQUE, VigilSupport.PARSED_ONLY),

@@ -64,36 +64,38 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
         events.assertNone("kobj-dentry", miss);
     }
 
-    /** pipe_write's kiocb (as tty.yaml's tty_write, which the VM has no tty for): the FIFO's path. */
+    /**
+     * pipe_write's kiocb (as tty.yaml's tty_write, which the VM has no tty for): the FIFO's path.
+     * kiocb takes no string filter (as in Tetragon), so the near miss is a selector on the binary.
+     */
     @Test
     void kiocb() throws Exception {
-        Path watched = dir("watched");
-        Path other = dir("other");
-        apply("kobj-kiocb", """
+        Path fifo = dir("watched").resolve("fifo");
+        String hook = """
                 kprobes:
                 - call: "pipe_write"
                   syscall: false
                   args:
                   - index: 0
                     type: "kiocb"
+                """;
+        apply("kobj-kiocb", hook);
+        apply("kobj-kiocb-miss", hook + """
                   selectors:
-                  - matchArgs:
-                    - index: 0
-                      operator: "Prefix"
-                      values: ["%s/"]
-                """.formatted(watched));
-        String write = """
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["/usr/bin/vigil-no-such-binary"]
+                """);
+        long pid = python("""
                 import os
                 p = "%s"
                 os.mkfifo(p)
                 fd = os.open(p, os.O_RDWR)
                 os.write(fd, b"vigil")
-                """;
-        long hit = python(write.formatted(watched.resolve("fifo")));
-        long miss = python(write.formatted(other.resolve("fifo")));
-        JsonNode e = events.awaitOne("kobj-kiocb", hit);
-        assertEquals(watched.resolve("fifo").toString(), e.at("/args/0/file_arg/path").asText(), e.toString());
-        events.assertNone("kobj-kiocb", miss);
+                """.formatted(fifo));
+        JsonNode e = events.await("kobj-kiocb", pid, n -> n.at("/args/0/file_arg/path").asText().equals(fifo.toString()));
+        assertEquals(fifo.toString(), e.at("/args/0/file_arg/path").asText(), e.toString());
+        events.assertNone("kobj-kiocb-miss", pid);
     }
 
     /** dev_hard_start_xmit's net_device (dev_hard_start_xmit.yaml): a UDP datagram to 127.0.0.1 leaves by lo. */
@@ -189,8 +191,8 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
 
     /**
      * cap_capable's user namespace (creds-capability-usage.yaml): CAP_SYS_NICE (23) checked in the
-     * initial namespace when python3 lowers its nice value, and CAP_SYS_ADMIN (21) checked in a new
-     * user namespace (level 1) that owns a new UTS namespace, for sethostname.
+     * initial namespace when python3 lowers its nice value. (A new user namespace is not tried: the
+     * VM's root refuses unshare(CLONE_NEWUSER) with EPERM.)
      */
     @Test
     void userNamespace() throws Exception {
@@ -207,25 +209,14 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
                   - matchArgs:
                     - index: 2
                       operator: "Equal"
-                      values: ["23", "21"]   # CAP_SYS_NICE, CAP_SYS_ADMIN
+                      values: ["23"]   # CAP_SYS_NICE
                 """);
         long host = python("import os\nos.nice(-1)\n");
-        long child = python("""
-                import ctypes, socket
-                libc = ctypes.CDLL(None, use_errno=True)
-                if libc.unshare(0x10000000 | 0x04000000) != 0:   # CLONE_NEWUSER | CLONE_NEWUTS
-                    raise OSError(ctypes.get_errno(), "unshare")
-                socket.sethostname("vigil-userns")
-                """);
         long miss = python("import os\nos.nice(1)\n");   // raising the nice value needs no capability
         JsonNode h = events.await("kobj-userns", host, n -> n.at("/args/1/int_arg").asInt() == 23);
         assertEquals(0, h.at("/args/0/user_ns_arg/level").asInt(), h.toString());
         assertEquals(4026531837L, h.at("/args/0/user_ns_arg/ns/inum").asLong(), h.toString());
         assertTrue(h.at("/args/0/user_ns_arg/ns/is_host").asBoolean(), h.toString());
-        JsonNode c = events.await("kobj-userns", child, n -> n.at("/args/1/int_arg").asInt() == 21
-                && n.at("/args/0/user_ns_arg/level").asInt() == 1);
-        assertEquals(0, c.at("/args/0/user_ns_arg/uid").asInt(), c.toString());   // the owner: root, who created it
-        assertTrue(c.at("/args/0/user_ns_arg/ns/is_host").isMissingNode(), c.toString());
         events.assertNone("kobj-userns", miss);
     }
 }
