@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * the VM harness (-Dvigil.test.backend=kprobe|fentry) and skips loudly on the tracepoint backend.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only (kprobe-bpf/vm/run-kernel-tests.sh)
 class KernelObjectArgsKernelTest extends FeatureKernelTest {
 
     @BeforeAll
