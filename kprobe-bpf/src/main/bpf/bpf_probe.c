@@ -43,6 +43,10 @@ struct vigil_wire_structs {
 	struct bin_lpm_key bin_lpm_key;
 	struct msg_sockaddr msg_sockaddr;
 	struct msg_gen_cred msg_gen_cred;
+	struct msg_gen_bpf_attr msg_gen_bpf_attr;
+	struct msg_gen_bpf_map msg_gen_bpf_map;
+	struct msg_gen_user_ns msg_gen_user_ns;
+	struct msg_gen_module msg_gen_module;
 	struct msg_generic msg_generic;
 	struct msg_gen_arg msg_gen_arg;
 	/* asset_abi.h <-> io.vigil.bpf.wire.AssetAbi */

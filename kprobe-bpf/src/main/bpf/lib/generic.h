@@ -171,7 +171,8 @@ static __always_inline int gen_type_int(__u8 t)
 static __always_inline int gen_type_string(__u8 t)
 {
 	return t == VIGIL_GEN_TYPE_STRING || t == VIGIL_GEN_TYPE_CHAR_BUF || t == VIGIL_GEN_TYPE_FD ||
-	       t == VIGIL_GEN_TYPE_FILE || t == VIGIL_GEN_TYPE_PATH || t == VIGIL_GEN_TYPE_LINUX_BINPRM;
+	       t == VIGIL_GEN_TYPE_FILE || t == VIGIL_GEN_TYPE_PATH || t == VIGIL_GEN_TYPE_LINUX_BINPRM ||
+	       t == VIGIL_GEN_TYPE_DENTRY || t == VIGIL_GEN_TYPE_KIOCB || t == VIGIL_GEN_TYPE_NET_DEVICE;
 }
 
 static __always_inline int gen_type_sock(__u8 t)
@@ -383,6 +384,8 @@ static __always_inline void gen_cred(struct cred *c, struct msg_gen_cred *m)
 	bpf_probe_read_kernel(&m->cap_permitted, 8, &c->cap_permitted);
 }
 
+#include "generic_kobj.h"   /* needs gen_write_file/gen_write_path above */
+
 /* bpf_loop body: argument i into the event, after the previous ones. */
 static long gen_read_arg(__u32 idx, void *ctx)
 {
@@ -499,6 +502,15 @@ static long gen_read_arg(__u32 idx, void *ctx)
 		}
 		break;
 	}
+	case VIGIL_GEN_TYPE_DENTRY:
+	case VIGIL_GEN_TYPE_KIOCB:
+	case VIGIL_GEN_TYPE_NET_DEVICE:
+	case VIGIL_GEN_TYPE_BPF_ATTR:
+	case VIGIL_GEN_TYPE_BPF_MAP:
+	case VIGIL_GEN_TYPE_USER_NS:
+	case VIGIL_GEN_TYPE_MODULE:
+		len = gen_write_kobj(a->type, v, dst, &flags);
+		break;
 	case VIGIL_GEN_TYPE_CRED:
 		if (!v) {
 			flags |= VIGIL_GEN_ARGMSG_ERROR;

@@ -58,6 +58,13 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_CAP = 21,         /* int capability number, sent as s32 */
 	VIGIL_GEN_TYPE_CAP_SET = 22,     /* kernel_cap_t / cap_* : u64 */
 	VIGIL_GEN_TYPE_NOP = 23,         /* declared, not read */
+	VIGIL_GEN_TYPE_DENTRY = 24,      /* struct dentry * -> its path within its filesystem (no mount to cross) */
+	VIGIL_GEN_TYPE_KIOCB = 25,       /* struct kiocb * -> ki_filp's path */
+	VIGIL_GEN_TYPE_NET_DEVICE = 26,  /* struct net_device * -> its name (IFNAMSIZ bytes at most) */
+	VIGIL_GEN_TYPE_BPF_ATTR = 27,    /* union bpf_attr * (kernel copy, BPF_PROG_LOAD) -> struct msg_gen_bpf_attr */
+	VIGIL_GEN_TYPE_BPF_MAP = 28,     /* struct bpf_map * -> struct msg_gen_bpf_map */
+	VIGIL_GEN_TYPE_USER_NS = 29,     /* struct user_namespace * -> struct msg_gen_user_ns */
+	VIGIL_GEN_TYPE_MODULE = 30,      /* struct module * -> struct msg_gen_module */
 };
 
 /* gen_arg.flags. Java: GenericAbi.ArgFlag */
@@ -307,10 +314,43 @@ struct msg_gen_cred {
 	__u64 cap_permitted;   /* 40 */
 };                         /* 48 */
 
+/* Sent for a bpf_attr argument: the program being loaded. 24 bytes. Java: GenericAbi.GenBpfAttr */
+struct msg_gen_bpf_attr {
+	__u32 prog_type;       /*  0: enum bpf_prog_type */
+	__u32 insn_cnt;        /*  4 */
+	char prog_name[16];    /*  8: BPF_OBJ_NAME_LEN, NUL-padded */
+};                         /* 24 */
+
+/* Sent for a bpf_map argument. 32 bytes. Java: GenericAbi.GenBpfMap */
+struct msg_gen_bpf_map {
+	__u32 map_type;        /*  0: enum bpf_map_type */
+	__u32 key_size;        /*  4 */
+	__u32 value_size;      /*  8 */
+	__u32 max_entries;     /* 12 */
+	char map_name[16];     /* 16: BPF_OBJ_NAME_LEN, NUL-padded */
+};                         /* 32 */
+
+/* Sent for a user_namespace argument. 16 bytes. Java: GenericAbi.GenUserNs */
+struct msg_gen_user_ns {
+	__s32 level;           /*  0: 0 = the initial user namespace */
+	__u32 uid;             /*  4: owner, as the initial namespace sees it */
+	__u32 gid;             /*  8: group */
+	__u32 inum;            /* 12: ns.inum; Java compares it with the initial namespace's for is_host */
+};                         /* 16 */
+
+/* Sent for a module argument (Tetragon's module_arg: name and taints; signature_ok comes from
+ * load_info only). 64 bytes. Java: GenericAbi.GenModule */
+struct msg_gen_module {
+	__u64 taints;          /*  0: the module's TAINT_* bits (1 << TAINT_OOT_MODULE ...) */
+	char name[56];         /*  8: MODULE_NAME_LEN, NUL-terminated */
+};                         /* 64 */
+
 /* VIGIL_MSG_OP_GENERIC: one hook call that a selector posted. Fixed part, then nargs arguments,
  * each a struct msg_gen_arg followed by len bytes (no padding between arguments):
  * integers 8 bytes (sign- or zero-extended), strings/paths/char_buf their bytes without NUL,
- * socket types a struct msg_sockaddr, cred a struct msg_gen_cred. */
+ * socket types a struct msg_sockaddr, cred a struct msg_gen_cred, bpf_attr a struct msg_gen_bpf_attr,
+ * bpf_map a struct msg_gen_bpf_map, user_namespace a struct msg_gen_user_ns, module a struct
+ * msg_gen_module. */
 struct msg_generic {
 	struct msg_common common;       /*  0 */
 	struct msg_execve_key process;  /* 16 */

@@ -46,8 +46,10 @@ static long path_climb(__u32 i, void *ctx)
 	if (dentry == s->root_dentry && mnt == s->root_mnt)
 		return 1;
 	parent = BPF_CORE_READ(dentry, d_parent);
-	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	mnt_root = mnt ? BPF_CORE_READ(mnt, mnt.mnt_root) : 0;
 	if (dentry == mnt_root || dentry == parent) {
+		if (!mnt)
+			return 1; /* a bare dentry (no mount): the root of its filesystem */
 		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 		if (dentry != mnt_root || mnt_parent == mnt || !mnt_parent)
 			return 1; /* the root of the root mount */
@@ -89,7 +91,7 @@ static long path_emit(__u32 i, void *ctx)
 }
 
 /* Writes the path of (dentry, vfsmnt) as seen from root (the task's fs->root) into dst, which
- * must have VIGIL_PATH_MAX bytes.
+ * must have VIGIL_PATH_MAX bytes. vfsmnt NULL: the path inside the dentry's filesystem.
  * Returns the length written (no NUL counted) and sets *truncated when components were
  * dropped; returns a negative value when no scratch memory was available. */
 static __always_inline long write_path(struct dentry *dentry, struct vfsmount *vfsmnt,
@@ -104,7 +106,7 @@ static __always_inline long write_path(struct dentry *dentry, struct vfsmount *v
 		return -1;
 	}
 	s->dentry = dentry;
-	s->mnt = container_of(vfsmnt, struct mount, mnt);
+	s->mnt = vfsmnt ? container_of(vfsmnt, struct mount, mnt) : 0;
 	s->root_dentry = BPF_CORE_READ(root, dentry);
 	s->root_mnt = container_of(BPF_CORE_READ(root, mnt), struct mount, mnt);
 	s->n = 0;

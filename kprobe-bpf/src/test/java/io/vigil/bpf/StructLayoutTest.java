@@ -72,6 +72,10 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.BinLpmKey.class, "bin_lpm_key");
         GENERIC.put(GenericAbi.Sockaddr.class, "msg_sockaddr");
         GENERIC.put(GenericAbi.GenCred.class, "msg_gen_cred");
+        GENERIC.put(GenericAbi.GenBpfAttr.class, "msg_gen_bpf_attr");
+        GENERIC.put(GenericAbi.GenBpfMap.class, "msg_gen_bpf_map");
+        GENERIC.put(GenericAbi.GenUserNs.class, "msg_gen_user_ns");
+        GENERIC.put(GenericAbi.GenModule.class, "msg_gen_module");
         GENERIC.put(GenericAbi.MsgGeneric.class, "msg_generic");
         GENERIC.put(GenericAbi.MsgArg.class, "msg_gen_arg");
         STRUCTS.putAll(GENERIC);

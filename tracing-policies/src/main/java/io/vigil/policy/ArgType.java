@@ -44,18 +44,18 @@ public enum ArgType implements Spelled {
     PATH("path", 15, Value.PATH, VigilSupport.PLANNED),
     /** Declares an argument without reading it. */
     NOP("nop", -1, Value.OPAQUE, VigilSupport.PLANNED),
-    BPF_ATTR("bpf_attr", 19, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    BPF_ATTR("bpf_attr", 19, Value.OPAQUE, VigilSupport.PLANNED),
     PERF_EVENT("perf_event", 20, Value.OPAQUE, VigilSupport.PARSED_ONLY),
-    BPF_MAP("bpf_map", 21, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    BPF_MAP("bpf_map", 21, Value.OPAQUE, VigilSupport.PLANNED),
     USER_NAMESPACE("user_namespace", 22, Value.OPAQUE, VigilSupport.PLANNED),
     /** A single capability number (e.g. cap_capable's {@code int cap}); not filterable in Tetragon. */
     CAPABILITY("capability", 23, Value.OPAQUE, VigilSupport.PLANNED),
-    KIOCB("kiocb", 24, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    KIOCB("kiocb", 24, Value.OPAQUE, VigilSupport.PLANNED),
     IOV_ITER("iov_iter", 25, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     CRED("cred", 8, Value.OPAQUE, VigilSupport.PLANNED),
     CONST_BUF("const_buf", 18, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     LOAD_INFO("load_info", 26, Value.OPAQUE, VigilSupport.PARSED_ONLY),
-    MODULE("module", 27, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    MODULE("module", 27, Value.OPAQUE, VigilSupport.PLANNED),
     /** A syscall number with its ABI bit, for raw_syscalls and InMap over syscall lists. */
     SYSCALL64("syscall64", 28, Value.S64, VigilSupport.PLANNED),
     KERNEL_CAP_T("kernel_cap_t", 33, Value.CAPS, VigilSupport.PLANNED),
@@ -64,10 +64,10 @@ public enum ArgType implements Spelled {
     CAP_EFFECTIVE("cap_effective", 36, Value.CAPS, VigilSupport.PLANNED),
     LINUX_BINPRM("linux_binprm", 37, Value.PATH, VigilSupport.PLANNED),
     DATA_LOC("data_loc", 38, Value.STRING, VigilSupport.PARSED_ONLY),
-    NET_DEVICE("net_device", 39, Value.DEVICE, VigilSupport.PARSED_ONLY),
+    NET_DEVICE("net_device", 39, Value.DEVICE, VigilSupport.PLANNED),
     /** Printed as a bpf command name; read as an int (Tetragon's user-space type 1 over int). */
     BPF_CMD("bpf_cmd", 1, Value.S32, VigilSupport.PARSED_ONLY),
-    DENTRY("dentry", 42, Value.PATH, VigilSupport.PARSED_ONLY),
+    DENTRY("dentry", 42, Value.PATH, VigilSupport.PLANNED),
     BPF_PROG("bpf_prog", 43, Value.OPAQUE, VigilSupport.PARSED_ONLY);
 
     /** What a filter value of this type is, as Tetragon's selector encoder reads it. */

@@ -125,6 +125,50 @@ public sealed interface ArgValue {
         public String jsonKey() { return "linux_binprm_arg"; }
     }
 
+    /** net_dev_arg (KprobeNetDev): a struct net_device argument, by its name ("lo", "eth0"). */
+    record NetDevArg(String name) implements ArgValue {
+        public NetDevArg {
+            name = Objects.requireNonNullElse(name, "");
+        }
+
+        public String jsonKey() { return "net_dev_arg"; }
+    }
+
+    /** bpf_attr_arg (KprobeBpfAttr): the program BPF_PROG_LOAD loads; progType as "BPF_PROG_TYPE_KPROBE". */
+    record BpfAttrArg(String progType, long insnCnt, String progName) implements ArgValue {
+        public BpfAttrArg {
+            progType = Objects.requireNonNullElse(progType, "");
+            progName = Objects.requireNonNullElse(progName, "");
+        }
+
+        public String jsonKey() { return "bpf_attr_arg"; }
+    }
+
+    /** bpf_map_arg (KprobeBpfMap); mapType as "BPF_MAP_TYPE_HASH". */
+    record BpfMapArg(String mapType, long keySize, long valueSize, long maxEntries, String mapName) implements ArgValue {
+        public BpfMapArg {
+            mapType = Objects.requireNonNullElse(mapType, "");
+            mapName = Objects.requireNonNullElse(mapName, "");
+        }
+
+        public String jsonKey() { return "bpf_map_arg"; }
+    }
+
+    /** user_ns_arg (KprobeUserNamespace): level, owner uid and gid, and the namespace (inum, is_host). */
+    record UserNsArg(int level, long uid, long gid, long inum, boolean isHost) implements ArgValue {
+        public String jsonKey() { return "user_ns_arg"; }
+    }
+
+    /** module_arg (KernelModule): the module's name and its taints as Tetragon's TaintedBitsType names. */
+    record ModuleArg(String name, List<String> tainted) implements ArgValue {
+        public ModuleArg {
+            name = Objects.requireNonNullElse(name, "");
+            tainted = List.copyOf(tainted);
+        }
+
+        public String jsonKey() { return "module_arg"; }
+    }
+
     /**
      * sock_arg (KprobeSock): struct sock and struct socket arguments. family, type, protocol and
      * state are Tetragon's names ("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", "TCP_SYN_SENT").

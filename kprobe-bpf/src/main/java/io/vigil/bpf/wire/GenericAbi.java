@@ -51,6 +51,20 @@ public final class GenericAbi {
         public static final int CAP = 21;
         public static final int CAP_SET = 22;
         public static final int NOP = 23;
+        /** struct dentry * sent as its path inside its filesystem (generic_kobj.h) */
+        public static final int DENTRY = 24;
+        /** struct kiocb * sent as ki_filp's path */
+        public static final int KIOCB = 25;
+        /** struct net_device * sent as its name */
+        public static final int NET_DEVICE = 26;
+        /** union bpf_attr * (BPF_PROG_LOAD) sent as a {@link GenBpfAttr} */
+        public static final int BPF_ATTR = 27;
+        /** struct bpf_map * sent as a {@link GenBpfMap} */
+        public static final int BPF_MAP = 28;
+        /** struct user_namespace * sent as a {@link GenUserNs} */
+        public static final int USER_NS = 29;
+        /** struct module * sent as a {@link GenModule} */
+        public static final int MODULE = 30;
         private ArgType() {}
     }
 
@@ -350,6 +364,44 @@ public final class GenericAbi {
         public static final int CAP_PERMITTED = 40;
         public static final int SIZEOF = 48;
         private GenCred() {}
+    }
+
+    /** struct msg_gen_bpf_attr: a bpf_attr argument (the program BPF_PROG_LOAD loads). */
+    public static final class GenBpfAttr {
+        public static final int PROG_TYPE = 0;
+        public static final int INSN_CNT = 4;
+        public static final int PROG_NAME = 8;
+        public static final int SIZEOF = 24;
+        private GenBpfAttr() {}
+    }
+
+    /** struct msg_gen_bpf_map: a bpf_map argument. */
+    public static final class GenBpfMap {
+        public static final int MAP_TYPE = 0;
+        public static final int KEY_SIZE = 4;
+        public static final int VALUE_SIZE = 8;
+        public static final int MAX_ENTRIES = 12;
+        public static final int MAP_NAME = 16;
+        public static final int SIZEOF = 32;
+        private GenBpfMap() {}
+    }
+
+    /** struct msg_gen_user_ns: a user_namespace argument. */
+    public static final class GenUserNs {
+        public static final int LEVEL = 0;
+        public static final int UID = 4;
+        public static final int GID = 8;
+        public static final int INUM = 12;
+        public static final int SIZEOF = 16;
+        private GenUserNs() {}
+    }
+
+    /** struct msg_gen_module: a module argument. */
+    public static final class GenModule {
+        public static final int TAINTS = 0;
+        public static final int NAME = 8;
+        public static final int SIZEOF = 64;
+        private GenModule() {}
     }
 
     /** struct msg_generic, followed by nargs (struct msg_gen_arg + len bytes) */

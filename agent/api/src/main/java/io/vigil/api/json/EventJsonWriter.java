@@ -351,6 +351,47 @@ public final class EventJsonWriter {
             pathObject(g, x.path(), x.flags(), x.permission());
         } else if (v instanceof ArgValue.LinuxBinprmArg x) {
             pathObject(g, x.path(), x.flags(), x.permission());
+        } else if (v instanceof ArgValue.NetDevArg x) {
+            g.writeStartObject();
+            string(g, "name", x.name());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.BpfAttrArg x) {
+            g.writeStartObject();   // Tetragon's proto names these fields in CamelCase, and protojson keeps them
+            string(g, "ProgType", x.progType());
+            uint(g, "InsnCnt", x.insnCnt());
+            string(g, "ProgName", x.progName());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.BpfMapArg x) {
+            g.writeStartObject();
+            string(g, "MapType", x.mapType());
+            uint(g, "KeySize", x.keySize());
+            uint(g, "ValueSize", x.valueSize());
+            uint(g, "MaxEntries", x.maxEntries());
+            string(g, "MapName", x.mapName());
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.UserNsArg x) {
+            g.writeStartObject();   // level, uid, gid are wrapper types in Tetragon's proto: written even when 0
+            g.writeNumberField("level", x.level());
+            g.writeNumberField("uid", x.uid());
+            g.writeNumberField("gid", x.gid());
+            g.writeObjectFieldStart("ns");
+            uint(g, "inum", x.inum());
+            if (x.isHost()) {
+                g.writeBooleanField("is_host", true);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } else if (v instanceof ArgValue.ModuleArg x) {
+            g.writeStartObject();
+            string(g, "name", x.name());
+            if (!x.tainted().isEmpty()) {
+                g.writeArrayFieldStart("tainted");
+                for (String t : x.tainted()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
         } else if (v instanceof ArgValue.SockArg x) {
             writeSock(g, x);
         } else if (v instanceof ArgValue.SkbArg x) {

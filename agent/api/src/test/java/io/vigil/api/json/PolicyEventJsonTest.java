@@ -122,6 +122,39 @@ class PolicyEventJsonTest {
     }
 
     @Test
+    void netDeviceArgument() {
+        assertEquals("{\"net_dev_arg\":{\"name\":\"eth0\"},\"label\":\"dev\"}",
+                argJson(new KprobeArgument(new ArgValue.NetDevArg("eth0"), "dev")));
+        assertEquals("{\"net_dev_arg\":{}}", argJson(KprobeArgument.of(new ArgValue.NetDevArg(""))));
+    }
+
+    @Test
+    void bpfArgumentsWithTetragonsFieldNames() {
+        assertEquals("{\"bpf_attr_arg\":{\"ProgType\":\"BPF_PROG_TYPE_KPROBE\",\"InsnCnt\":17,\"ProgName\":\"vigil\"}}",
+                argJson(KprobeArgument.of(new ArgValue.BpfAttrArg("BPF_PROG_TYPE_KPROBE", 17, "vigil"))));
+        assertEquals("{\"bpf_map_arg\":{\"MapType\":\"BPF_MAP_TYPE_HASH\",\"KeySize\":4,\"ValueSize\":8,"
+                + "\"MaxEntries\":1024,\"MapName\":\"m\"}}",
+                argJson(KprobeArgument.of(new ArgValue.BpfMapArg("BPF_MAP_TYPE_HASH", 4, 8, 1024, "m"))));
+    }
+
+    @Test
+    void userNamespaceArgument() {
+        assertEquals("{\"user_ns_arg\":{\"level\":0,\"uid\":0,\"gid\":0,\"ns\":{\"inum\":4026531837,\"is_host\":true}}}",
+                argJson(KprobeArgument.of(new ArgValue.UserNsArg(0, 0, 0, 4026531837L, true))));
+        assertEquals("{\"user_ns_arg\":{\"level\":1,\"uid\":1000,\"gid\":1000,\"ns\":{\"inum\":4026532000}}}",
+                argJson(KprobeArgument.of(new ArgValue.UserNsArg(1, 1000, 1000, 4026532000L, false))));
+    }
+
+    /** Tetragon's documented do_init_module event (the module_arg part). */
+    @Test
+    void moduleArgument() {
+        assertEquals("{\"module_arg\":{\"name\":\"kernel_module_hello\",\"tainted\":[\"TAINT_OUT_OF_TREE_MODULE\","
+                + "\"TAINT_UNSIGNED_MODULE\"]}}", argJson(KprobeArgument.of(new ArgValue.ModuleArg("kernel_module_hello",
+                List.of("TAINT_OUT_OF_TREE_MODULE", "TAINT_UNSIGNED_MODULE")))));
+        assertEquals("{\"module_arg\":{\"name\":\"veth\"}}", argJson(KprobeArgument.of(new ArgValue.ModuleArg("veth", List.of()))));
+    }
+
+    @Test
     void socketArguments() {
         assertEquals("{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\","
                         + "\"saddr\":\"192.168.1.20\",\"daddr\":\"1.2.3.4\",\"sport\":51234,\"dport\":4444,"

@@ -35,6 +35,13 @@ final class AbiTypes {
             case CAPABILITY -> GenericAbi.ArgType.CAP;
             case KERNEL_CAP_T, CAP_INHERITABLE, CAP_PERMITTED, CAP_EFFECTIVE -> GenericAbi.ArgType.CAP_SET;
             case NOP -> GenericAbi.ArgType.NOP;
+            case DENTRY -> GenericAbi.ArgType.DENTRY;
+            case KIOCB -> GenericAbi.ArgType.KIOCB;
+            case NET_DEVICE -> GenericAbi.ArgType.NET_DEVICE;
+            case BPF_ATTR -> GenericAbi.ArgType.BPF_ATTR;
+            case BPF_MAP -> GenericAbi.ArgType.BPF_MAP;
+            case USER_NAMESPACE -> GenericAbi.ArgType.USER_NS;
+            case MODULE -> GenericAbi.ArgType.MODULE;
             default -> -1;
         };
         return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
@@ -45,7 +52,9 @@ final class AbiTypes {
         return switch (abi) {
             case GenericAbi.ArgType.FILE, GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM,
                     GenericAbi.ArgType.SOCK, GenericAbi.ArgType.SOCKET, GenericAbi.ArgType.SKB, GenericAbi.ArgType.CRED,
-                    GenericAbi.ArgType.CAP_SET -> true;
+                    GenericAbi.ArgType.CAP_SET, GenericAbi.ArgType.DENTRY, GenericAbi.ArgType.KIOCB,
+                    GenericAbi.ArgType.NET_DEVICE, GenericAbi.ArgType.BPF_ATTR, GenericAbi.ArgType.BPF_MAP,
+                    GenericAbi.ArgType.USER_NS, GenericAbi.ArgType.MODULE -> true;
             default -> false;
         };
     }
@@ -59,7 +68,8 @@ final class AbiTypes {
     static boolean string(int abi) {
         return switch (abi) {
             case GenericAbi.ArgType.STRING, GenericAbi.ArgType.CHAR_BUF, GenericAbi.ArgType.FD, GenericAbi.ArgType.FILE,
-                    GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM -> true;
+                    GenericAbi.ArgType.PATH, GenericAbi.ArgType.LINUX_BINPRM, GenericAbi.ArgType.DENTRY,
+                    GenericAbi.ArgType.KIOCB, GenericAbi.ArgType.NET_DEVICE -> true;
             default -> false;
         };
     }

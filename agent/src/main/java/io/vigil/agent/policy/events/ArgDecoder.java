@@ -40,11 +40,17 @@ final class ArgDecoder {
             case ArgType.STRING -> new ArgValue.StringArg(text(b));
             case ArgType.CHAR_BUF -> new ArgValue.BytesArg(b);
             case ArgType.FD, ArgType.FILE -> ArgValue.FileArg.of(text(b));
-            case ArgType.PATH -> ArgValue.PathArg.of(text(b));
+            case ArgType.PATH, ArgType.DENTRY -> ArgValue.PathArg.of(text(b));   // Tetragon sends dentry as path_arg
+            case ArgType.KIOCB -> ArgValue.FileArg.of(text(b));                  // and kiocb as file_arg
+            case ArgType.NET_DEVICE -> new ArgValue.NetDevArg(text(b));
             case ArgType.LINUX_BINPRM -> ArgValue.LinuxBinprmArg.of(text(b));
             case ArgType.SOCK, ArgType.SOCKET -> sock(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.SKB -> skb(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
             case ArgType.SOCKADDR -> sockaddr(raw.error() ? null : sized(b, GenericAbi.Sockaddr.SIZEOF, d));
+            case ArgType.BPF_ATTR -> bpfAttr(raw.error() ? null : sized(b, GenericAbi.GenBpfAttr.SIZEOF, d));
+            case ArgType.BPF_MAP -> bpfMap(raw.error() ? null : sized(b, GenericAbi.GenBpfMap.SIZEOF, d));
+            case ArgType.USER_NS -> userNs(raw.error() ? null : sized(b, GenericAbi.GenUserNs.SIZEOF, d));
+            case ArgType.MODULE -> module(raw.error() ? null : sized(b, GenericAbi.GenModule.SIZEOF, d));
             case ArgType.CRED -> cred(raw.error() ? null : sized(b, GenericAbi.GenCred.SIZEOF, d));
             default -> throw new BadArgException("type " + d.tetragonType() + " (ABI " + d.abiType() + ") has no event form");
         };
@@ -145,6 +151,48 @@ final class ArgDecoder {
                 u32(c, GenericAbi.GenCred.SGID), u32(c, GenericAbi.GenCred.FSUID), u32(c, GenericAbi.GenCred.FSGID),
                 Capabilities.names(c.getLong(GenericAbi.GenCred.CAP_PERMITTED)),
                 Capabilities.names(c.getLong(GenericAbi.GenCred.CAP_EFFECTIVE)), java.util.List.of());
+    }
+
+    private static ArgValue bpfAttr(ByteBuffer a) {
+        if (a == null) {
+            return new ArgValue.BpfAttrArg("", 0, "");
+        }
+        return new ArgValue.BpfAttrArg(BpfNames.progType(u32(a, GenericAbi.GenBpfAttr.PROG_TYPE)),
+                u32(a, GenericAbi.GenBpfAttr.INSN_CNT), name(a, GenericAbi.GenBpfAttr.PROG_NAME));
+    }
+
+    private static ArgValue bpfMap(ByteBuffer m) {
+        if (m == null) {
+            return new ArgValue.BpfMapArg("", 0, 0, 0, "");
+        }
+        return new ArgValue.BpfMapArg(BpfNames.mapType(u32(m, GenericAbi.GenBpfMap.MAP_TYPE)),
+                u32(m, GenericAbi.GenBpfMap.KEY_SIZE), u32(m, GenericAbi.GenBpfMap.VALUE_SIZE),
+                u32(m, GenericAbi.GenBpfMap.MAX_ENTRIES), name(m, GenericAbi.GenBpfMap.MAP_NAME));
+    }
+
+    /** The initial user namespace's inode number (PROC_USER_INIT_INO): fixed, the same on every host. */
+    static final long INIT_USER_NS_INUM = 0xEFFFFFFDL;
+
+    private static ArgValue userNs(ByteBuffer n) {
+        if (n == null) {
+            return new ArgValue.UserNsArg(0, 0, 0, 0, false);
+        }
+        long inum = u32(n, GenericAbi.GenUserNs.INUM);
+        return new ArgValue.UserNsArg(n.getInt(GenericAbi.GenUserNs.LEVEL), u32(n, GenericAbi.GenUserNs.UID),
+                u32(n, GenericAbi.GenUserNs.GID), inum, inum == INIT_USER_NS_INUM);
+    }
+
+    private static ArgValue module(ByteBuffer m) {
+        if (m == null) {
+            return new ArgValue.ModuleArg("", java.util.List.of());
+        }
+        byte[] name = java.util.Arrays.copyOfRange(m.array(), GenericAbi.GenModule.NAME, GenericAbi.GenModule.SIZEOF);
+        return new ArgValue.ModuleArg(text(name), Taints.names(m.getLong(GenericAbi.GenModule.TAINTS)));
+    }
+
+    /** A BPF object name: 16 bytes, NUL-padded. */
+    private static String name(ByteBuffer b, int off) {
+        return text(java.util.Arrays.copyOfRange(b.array(), off, off + 16));
     }
 
     private static long u32(ByteBuffer b, int off) {

@@ -22,6 +22,7 @@ import io.vigil.bpf.wire.GenericAbi.ArgType;
 import io.vigil.bpf.wire.GenericMsg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,49 @@ class PolicyEventFactoryTest {
         ArgValue.BytesArg buf = assertInstanceOf(ArgValue.BytesArg.class,
                 one(arg(ArgType.CHAR_BUF, "char_buf"), new GenericMsg.RawArg(0, new byte[] {0, 1, 2})).value());
         assertArrayEquals(new byte[] {0, 1, 2}, buf.value());
+    }
+
+    /** Kernel objects sent as a string (generic_kobj.h), under Tetragon's JSON keys for them. */
+    @Test
+    void kernelObjectsSentAsText() {
+        assertEquals(ArgValue.PathArg.of("/tmp/link"), one(arg(ArgType.DENTRY, "dentry"), raw("/tmp/link")).value());
+        assertEquals(ArgValue.FileArg.of("/dev/pts/0"), one(arg(ArgType.KIOCB, "kiocb"), raw("/dev/pts/0")).value());
+        assertEquals(new ArgValue.NetDevArg("lo"), one(arg(ArgType.NET_DEVICE, "net_device"), raw("lo")).value());
+    }
+
+    @Test
+    void bpfObjects() {
+        ByteBuffer a = ByteBuffer.allocate(GenericAbi.GenBpfAttr.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        a.putInt(0, 2).putInt(4, 17).put(8, "vigil_prog".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ArgValue.BpfAttrArg("BPF_PROG_TYPE_KPROBE", 17, "vigil_prog"),
+                one(arg(ArgType.BPF_ATTR, "bpf_attr"), new GenericMsg.RawArg(0, a.array())).value());
+        ByteBuffer m = ByteBuffer.allocate(GenericAbi.GenBpfMap.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        m.putInt(0, 1).putInt(4, 4).putInt(8, 8).putInt(12, 1024).put(16, "0123456789abcde".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ArgValue.BpfMapArg("BPF_MAP_TYPE_HASH", 4, 8, 1024, "0123456789abcde"),
+                one(arg(ArgType.BPF_MAP, "bpf_map"), new GenericMsg.RawArg(0, m.array())).value());
+        m.putInt(0, 999);   // a map type newer than the table: its number
+        assertEquals("999", ((ArgValue.BpfMapArg) one(arg(ArgType.BPF_MAP, "bpf_map"),
+                new GenericMsg.RawArg(0, m.array())).value()).mapType());
+    }
+
+    @Test
+    void userNamespace() {
+        ByteBuffer n = ByteBuffer.allocate(GenericAbi.GenUserNs.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        n.putInt(0, 0).putInt(4, 0).putInt(8, 0).putInt(12, 0xEFFFFFFD);
+        assertEquals(new ArgValue.UserNsArg(0, 0, 0, 4026531837L, true),
+                one(arg(ArgType.USER_NS, "user_namespace"), new GenericMsg.RawArg(0, n.array())).value());
+        n.putInt(0, 1).putInt(4, 1000).putInt(8, 1001).putInt(12, 0xF0000123);
+        assertEquals(new ArgValue.UserNsArg(1, 1000, 1001, 0xF0000123L, false),
+                one(arg(ArgType.USER_NS, "user_namespace"), new GenericMsg.RawArg(0, n.array())).value());
+    }
+
+    @Test
+    void kernelModule() {
+        ByteBuffer m = ByteBuffer.allocate(GenericAbi.GenModule.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        m.putLong(0, 4096L | 8192L | (1L << 9)).put(8, "kernel_module_hello".getBytes(StandardCharsets.US_ASCII));
+        // bit 9 (TAINT_WARN) has no TaintedBitsType name: left out, as Tetragon does
+        assertEquals(new ArgValue.ModuleArg("kernel_module_hello", List.of("TAINT_OUT_OF_TREE_MODULE", "TAINT_UNSIGNED_MODULE")),
+                one(arg(ArgType.MODULE, "module"), new GenericMsg.RawArg(0, m.array())).value());
     }
 
     @Test
