@@ -296,6 +296,8 @@ final class SelectorEncoder {
                     bitsSet |= GenericAbi.Action.DNSLOOKUP;
                     agentAction(AgentAction.Type.DNS_LOOKUP, a.argFqdn(), "DnsLookup needs argFqdn (a name to resolve)", w, agent);
                 }
+                case TRACK_SOCK, UNTRACK_SOCK -> problems.add(w, "action " + a.action().spelling() + " is not supported yet: "
+                        + SockTracking.REASON);
                 default -> problems.add(w, "action " + a.action().spelling() + " is not supported yet; supported: "
                         + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer, GetUrl, DnsLookup");
             }

@@ -70,10 +70,17 @@ public final class PolicyEventFactory {
         List<KprobeArgument> args;
         KprobeArgument ret = null;
         try {
-            args = args(d, m);
-            if (d.returnArg().isPresent() && m.hasReturn()) {
+            List<GenericMsg.RawArg> raw = m.args();
+            if (d.returnArg().isPresent() && d.returnArg().get().abiType() == GenericAbi.ArgType.SOCK) {
+                // a returned sock rides in the slot after the declared arguments (compile.ReturnSock)
+                if (raw.size() > d.args().size()) {
+                    ret = ArgDecoder.decode(d.returnArg().get(), raw.get(d.args().size()));
+                    raw = raw.subList(0, d.args().size());
+                }
+            } else if (d.returnArg().isPresent() && m.hasReturn()) {
                 ret = ArgDecoder.decodeReturn(d.returnArg().get(), m.ret());
             }
+            args = args(d, raw);
         } catch (ArgDecoder.BadArgException e) {
             badArgs = badArgs + 1;
             log.debug("hook {} of policy {}: {}", d.hookId(), d.policyName(), e.getMessage());
@@ -96,8 +103,7 @@ public final class PolicyEventFactory {
         };
     }
 
-    private List<KprobeArgument> args(HookDescriptor d, GenericMsg m) throws ArgDecoder.BadArgException {
-        List<GenericMsg.RawArg> raw = m.args();
+    private List<KprobeArgument> args(HookDescriptor d, List<GenericMsg.RawArg> raw) throws ArgDecoder.BadArgException {
         if (raw.size() > d.args().size()) {
             throw new ArgDecoder.BadArgException(raw.size() + " arguments sent, the hook declares " + d.args().size());
         }
