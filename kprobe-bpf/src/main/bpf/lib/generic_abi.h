@@ -202,7 +202,7 @@ enum vigil_gen_rate_scope {
 	VIGIL_GEN_RATE_GLOBAL = 2,
 };
 
-/* One selector. 504 bytes. */
+/* One selector. 520 bytes. */
 struct gen_selector {
 	__u8 nfilters;      /*   0: filters[] used */
 	__u8 bin_op;        /*   1: enum vigil_gen_set_op on bit bin_bit of the process's bin_bits */
@@ -227,7 +227,13 @@ struct gen_selector {
 	__u64 rate_ns;      /*  56: Post rateLimit; 0 = none */
 	struct gen_ns_filter ns[VIGIL_GEN_MAX_NS];    /*  64 */
 	struct gen_filter filters[VIGIL_GEN_MAX_FILTERS]; /* 304 */
-};                      /* 504 */
+	/* matchCapabilityChanges (lib/cap_changes.h): the caps of cap_type differ from those at exec */
+	__u8 capc_op;       /* 504: enum vigil_gen_set_op: In = a bit of capc_mask changed */
+	__u8 capc_type;     /* 505: enum vigil_gen_cap_type */
+	__u8 capc_ns;       /* 506: 1 = isNamespaceCapability */
+	__u8 pad3[5];       /* 507 */
+	__u64 capc_mask;    /* 512 */
+};                      /* 520 */
 
 /* gen_config.flags. Java: GenericAbi.HookFlag */
 enum vigil_gen_hook_flags {
@@ -237,7 +243,7 @@ enum vigil_gen_hook_flags {
 	VIGIL_GEN_HOOK_SYSCALL_TP = 0x08,      /* tracepoint backend for a syscall: sys_enter_X / sys_exit_X */
 };
 
-/* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 504 = 2600 bytes. */
+/* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 520 = 2680 bytes. */
 struct gen_config {
 	__u32 hook_id;      /*  0: Java's id of (policy, hook), echoed in every msg_generic */
 	__u32 flags;        /*  4: enum vigil_gen_hook_flags */
@@ -250,7 +256,7 @@ struct gen_config {
 	struct gen_arg args[VIGIL_GEN_MAX_ARGS]; /* 16 */
 	__u32 pad3;         /* 76 */
 	struct gen_selector sel[VIGIL_GEN_MAX_SELECTORS]; /* 80 */
-};                      /* 2600 */
+};                      /* 2680 */
 
 /* Keys of the per-hook value maps. Java writes them; the sensors build the same bytes to look up. */
 struct gen_str_key {                 /* gen_str_eq (hash): exact strings. 264 bytes */

@@ -86,6 +86,8 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	h->hdr.selector = h->st.matched;
 	h->hdr.flags = (h->st.has_ret ? VIGIL_GEN_MSG_RETURN : 0) | monitored;
 	h->hdr.actions = actions;
+	if (s && s->capc_op)
+		cap_changes_seen((struct task_struct *)bpf_get_current_task(), pid_tgid >> 32);
 	size = sizeof(h->hdr) + clamp_max(h->st.off, GEN_DATA_BYTES);
 	h->hdr.common.size = size;
 	submit_event(&h->hdr, size);

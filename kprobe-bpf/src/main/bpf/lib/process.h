@@ -13,6 +13,7 @@
 #include "path.h"
 #include "execve_map.h"
 #include "binaries.h"
+#include "exec_caps.h"
 
 #define VIGIL_PF_KTHREAD 0x00200000     /* include/linux/sched.h: kernel threads are not processes */
 
@@ -148,6 +149,7 @@ static __always_inline int handle_exec(struct task_struct *task)
 	nv.key = b->hdr.process;
 	nv.pkey = b->hdr.parent;
 	nv.flags = b->hdr.flags;
+	exec_caps_snapshot(task, &nv);
 	if (bpf_map_update_elem(&execve_map, &tgid, &nv, BPF_ANY))
 		stat_inc(VIGIL_STAT_EXECVE_MAP_FULL);
 
@@ -175,6 +177,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	nv.key.pid = tgid;
 	nv.key.ktime = bpf_ktime_get_boot_ns();
 	nv.flags |= VIGIL_EXEC_FLAG_CLONE;
+	exec_caps_inherit(parent, child, &nv);
 	if (bpf_map_update_elem(&execve_map, &tgid, &nv, BPF_ANY))
 		stat_inc(VIGIL_STAT_EXECVE_MAP_FULL);
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Selectors of a generic hook (generic_abi.h): tried in order, the first whose filters all
  * match decides. Within a selector: matchBinaries, matchParentBinaries, matchPIDs,
- * matchNamespaces, matchCapabilities, then matchArgs/matchReturnArgs, all ANDed.
+ * matchNamespaces, matchCapabilities, matchCapabilityChanges, then matchArgs/matchReturnArgs, all ANDed.
  * The arguments have been read already (generic.h): filters look at gen_state. */
 #ifndef VIGIL_SELECTORS_H
 #define VIGIL_SELECTORS_H
 
 #include "generic.h"
+#include "cap_changes.h"
 
 #define GEN_PID_CHAIN 16   /* ancestors walked by matchPIDs followForks */
 
@@ -165,6 +166,8 @@ static __always_inline int gen_match_process(struct gen_selector *s)
 	if (s->nns && !gen_match_ns(s, task))
 		return 0;
 	if (s->cap_op && !gen_match_caps(s, task))
+		return 0;
+	if (s->capc_op && !gen_match_cap_changes(s))
 		return 0;
 	return 1;
 }

@@ -119,13 +119,18 @@ struct msg_bench {
 	__u64 seq;                      /* 24 */
 };                                  /* 32 */
 
-/* Per-process state kept in the kernel, keyed by tgid. 48 bytes. */
+/* Per-process state kept in the kernel, keyed by tgid. 72 bytes. */
 struct execve_map_value {
 	struct msg_execve_key key;      /*  0: current incarnation */
 	struct msg_execve_key pkey;     /* 16: parent's incarnation */
 	__u32 flags;                    /* 32 */
 	__u32 pad;                      /* 36 */
 	__u64 bin_bits;                 /* 40: matchBinaries filters its binary satisfies (generic_abi.h, bin_names) */
-};                                  /* 48 */
+	/* Capabilities at exec (a fork: the parent's; /proc seeds: at start-up), which
+	 * matchCapabilityChanges compares the current ones with (lib/cap_changes.h). */
+	__u64 cap_effective;            /* 48 */
+	__u64 cap_inheritable;          /* 56 */
+	__u64 cap_permitted;            /* 64 */
+};                                  /* 72 */
 
 #endif

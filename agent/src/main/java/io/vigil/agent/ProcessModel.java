@@ -8,6 +8,7 @@ import io.vigil.agent.policy.events.PolicyEventFactory;
 import io.vigil.agent.policy.events.PolicyEventStats;
 import io.vigil.agent.process.CacheStats;
 import io.vigil.agent.process.Enricher;
+import io.vigil.agent.process.ProcCaps;
 import io.vigil.agent.process.ProcFsScanner;
 import io.vigil.agent.process.ProcessCache;
 import io.vigil.agent.process.SeedProcess;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -87,6 +89,10 @@ final class ProcessModel {
             v.putInt(Layout.ExecveMapValue.PKEY + Layout.ExecveKey.PID, s.parent().pid());
             v.putLong(Layout.ExecveMapValue.PKEY + Layout.ExecveKey.KTIME, s.parent().ktime());
             v.putInt(Layout.ExecveMapValue.FLAGS, ExecFlags.PROCFS);
+            ProcCaps.read(Path.of("/proc"), s.pid()).ifPresent(c -> v
+                    .putLong(Layout.ExecveMapValue.CAP_EFFECTIVE, c.effective())
+                    .putLong(Layout.ExecveMapValue.CAP_INHERITABLE, c.inheritable())
+                    .putLong(Layout.ExecveMapValue.CAP_PERMITTED, c.permitted()));
             byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, s.pid()).array();
             try {
                 execveMap.update(key, v.array(), BpfMap.NOEXIST);

@@ -259,7 +259,11 @@ public final class GenericAbi {
         public static final int RATE_NS = 56;
         public static final int NS = 64;
         public static final int FILTERS = 304;
-        public static final int SIZEOF = 504;
+        public static final int CAPC_OP = 504;
+        public static final int CAPC_TYPE = 505;
+        public static final int CAPC_NS = 506;
+        public static final int CAPC_MASK = 512;
+        public static final int SIZEOF = 520;
         private Selector() {}
     }
 
@@ -273,7 +277,7 @@ public final class GenericAbi {
         public static final int RET_CTX_OFF = 12;
         public static final int ARGS = 16;
         public static final int SEL = 80;
-        public static final int SIZEOF = 2600;
+        public static final int SIZEOF = 2680;
         private Config() {}
     }
 

@@ -84,7 +84,10 @@ public final class Layout {
         public static final int PKEY = 16;
         public static final int FLAGS = 32;
         public static final int BIN_BITS = 40;
-        public static final int SIZEOF = 48;
+        public static final int CAP_EFFECTIVE = 48;
+        public static final int CAP_INHERITABLE = 56;
+        public static final int CAP_PERMITTED = 64;
+        public static final int SIZEOF = 72;
         private ExecveMapValue() {}
     }
 }

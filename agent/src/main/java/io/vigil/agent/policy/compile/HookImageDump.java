@@ -90,6 +90,12 @@ public final class HookImageDump {
                 .append(" type=").append(name(GenericAbi.CapType.class, u8(c, s + GenericAbi.Selector.CAP_TYPE)))
                 .append(" ns=").append(u8(c, s + GenericAbi.Selector.CAP_NS))
                 .append(" mask=0x").append(Long.toHexString(c.getLong(s + GenericAbi.Selector.CAP_MASK))).append('\n');
+        if (u8(c, s + GenericAbi.Selector.CAPC_OP) != 0) {   // only when set: older goldens stay as they are
+            out.append("    cap_changes=").append(name(GenericAbi.SetOp.class, u8(c, s + GenericAbi.Selector.CAPC_OP)))
+                    .append(" type=").append(name(GenericAbi.CapType.class, u8(c, s + GenericAbi.Selector.CAPC_TYPE)))
+                    .append(" ns=").append(u8(c, s + GenericAbi.Selector.CAPC_NS))
+                    .append(" mask=0x").append(Long.toHexString(c.getLong(s + GenericAbi.Selector.CAPC_MASK))).append('\n');
+        }
         int nns = u8(c, s + GenericAbi.Selector.NNS);
         for (int n = 0; n < nns; n++) {
             int f = s + GenericAbi.Selector.NS + n * GenericAbi.NsFilter.SIZEOF;

@@ -58,6 +58,7 @@ public final class PolicyCompiler {
             List<MapEntry> entries = new ArrayList<>();
             List<ArgDescriptor> args = args(plan, cfg, problems);
             Optional<ArgDescriptor> ret = returnValue(plan, cfg, problems);
+            SockTracking.refuseReturnAction(plan, problems);
             cfg.putInt(GenericAbi.Config.HOOK_ID, id);
             cfg.putInt(GenericAbi.Config.FLAGS, plan.flags() | monitor);
             Map<Integer, List<AgentAction>> agentActions = selectors(policy, plan, cfg, entries, bits, ctx, problems);
@@ -142,6 +143,9 @@ public final class PolicyCompiler {
             return Optional.empty();
         }
         OptionalInt abi = AbiTypes.of(spec.get().type());
+        if (ReturnSock.carried(plan)) {
+            return ReturnSock.encode(plan, spec.get(), cfg, problems);
+        }
         if (abi.isEmpty() || !(AbiTypes.integer(abi.getAsInt()) || abi.getAsInt() == GenericAbi.ArgType.SIZE_T)) {
             problems.add(plan.where() + ".returnArg", "return type " + spec.get().type().spelling()
                     + " is not supported; the return value is read as an integer type (int, long, size_t ...)");
@@ -217,12 +221,15 @@ public final class PolicyCompiler {
                 if ((plan.flags() & GenericAbi.HookFlag.RETURN) == 0) {
                     throw new IllegalArgumentException("matchReturnArgs on a hook without a return value");
                 }
+                if (ReturnSock.carried(plan)) {
+                    return new int[] {ReturnSock.slot(plan), GenericAbi.ArgType.SOCK};
+                }
                 return new int[] {GenericAbi.SLOT_RETURN, cfg.get(GenericAbi.Config.RET_TYPE)};
             }
 
             @Override
             public String typeName(int slot) {
-                if (slot == GenericAbi.SLOT_RETURN) {
+                if (slot == GenericAbi.SLOT_RETURN || slot == plan.args().size()) {   // the return value (ReturnSock)
                     return plan.hook() instanceof KprobeSpec k && k.returnArg().isPresent()
                             ? k.returnArg().get().type().spelling() : "int64";
                 }

@@ -27,7 +27,7 @@ import java.util.Set;
 
 /**
  * One selector -> a struct gen_selector: process filters (binaries, pids, namespaces,
- * capabilities), matchArgs/matchReturnArgs via {@link FilterEncoder}, and actions.
+ * capabilities and their changes), matchArgs/matchReturnArgs via {@link FilterEncoder}, and actions.
  */
 final class SelectorEncoder {
     /** Where an argument filter reads: slot and ABI type, or a message why it cannot. */
@@ -61,7 +61,6 @@ final class SelectorEncoder {
     List<AgentAction> encode(int base, Selector s, Slots slots, List<ImplicitFilter> implicit, String where) {
         unsupported(s.matchData(), where + ".matchData");
         unsupported(s.matchNamespaceChanges(), where + ".matchNamespaceChanges");
-        unsupported(s.matchCapabilityChanges(), where + ".matchCapabilityChanges");
         unsupported(s.matchReturnActions(), where + ".matchReturnActions");
         int nf = s.matchArgs().size() + s.matchReturnArgs().size();
         if (nf + implicit.size() > GenericAbi.MAX_FILTERS) {
@@ -95,7 +94,8 @@ final class SelectorEncoder {
         binaries(base + GenericAbi.Selector.PBIN_OP, s.matchParentBinaries(), where + ".matchParentBinaries");
         pids(base, s.matchPids(), where + ".matchPIDs");
         namespaces(base, s.matchNamespaces(), where + ".matchNamespaces");
-        capabilities(base, s.matchCapabilities(), where + ".matchCapabilities");
+        capabilities(base, s.matchCapabilities(), where + ".matchCapabilities", CAPS);
+        capabilities(base, s.matchCapabilityChanges(), where + ".matchCapabilityChanges", CAP_CHANGES);
         return actions(base, s.matchActions(), where + ".matchActions");
     }
 
@@ -216,7 +216,15 @@ final class SelectorEncoder {
         }
     }
 
-    private void capabilities(int base, List<MatchCapabilities> l, String where) {
+    /** Where a capability filter goes in struct gen_selector: matchCapabilities and matchCapabilityChanges share a shape. */
+    private record CapFields(int op, int type, int ns, int mask) {}
+
+    private static final CapFields CAPS = new CapFields(GenericAbi.Selector.CAP_OP, GenericAbi.Selector.CAP_TYPE,
+            GenericAbi.Selector.CAP_NS, GenericAbi.Selector.CAP_MASK);
+    private static final CapFields CAP_CHANGES = new CapFields(GenericAbi.Selector.CAPC_OP, GenericAbi.Selector.CAPC_TYPE,
+            GenericAbi.Selector.CAPC_NS, GenericAbi.Selector.CAPC_MASK);
+
+    private void capabilities(int base, List<MatchCapabilities> l, String where, CapFields at) {
         if (l.isEmpty()) {
             return;
         }
@@ -229,14 +237,14 @@ final class SelectorEncoder {
         for (Capability cap : c.values()) {
             mask |= 1L << cap.number();
         }
-        cfg.put(base + GenericAbi.Selector.CAP_OP, (byte) setOp(c.operator()));
-        cfg.put(base + GenericAbi.Selector.CAP_TYPE, (byte) switch (c.type()) {
+        cfg.put(base + at.op(), (byte) setOp(c.operator()));
+        cfg.put(base + at.type(), (byte) switch (c.type()) {
             case EFFECTIVE -> GenericAbi.CapType.EFFECTIVE;
             case INHERITABLE -> GenericAbi.CapType.INHERITABLE;
             case PERMITTED -> GenericAbi.CapType.PERMITTED;
         });
-        cfg.put(base + GenericAbi.Selector.CAP_NS, (byte) (c.isNamespaceCapability() ? 1 : 0));
-        cfg.putLong(base + GenericAbi.Selector.CAP_MASK, mask);
+        cfg.put(base + at.ns(), (byte) (c.isNamespaceCapability() ? 1 : 0));
+        cfg.putLong(base + at.mask(), mask);
     }
 
     /** No matchActions: Post. NoPost and the enforcement actions (acted on by issue 4) are encoded as bits. */
@@ -288,6 +296,8 @@ final class SelectorEncoder {
                     bitsSet |= GenericAbi.Action.DNSLOOKUP;
                     agentAction(AgentAction.Type.DNS_LOOKUP, a.argFqdn(), "DnsLookup needs argFqdn (a name to resolve)", w, agent);
                 }
+                case TRACK_SOCK, UNTRACK_SOCK -> problems.add(w, "action " + a.action().spelling() + " is not supported yet: "
+                        + SockTracking.REASON);
                 default -> problems.add(w, "action " + a.action().spelling() + " is not supported yet; supported: "
                         + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer, GetUrl, DnsLookup");
             }

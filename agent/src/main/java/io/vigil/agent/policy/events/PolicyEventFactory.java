@@ -72,13 +72,20 @@ public final class PolicyEventFactory {
         KprobeArgument ret = null;
         String function = d.functionName();
         try {
-            args = args(d, m);
+            List<GenericMsg.RawArg> raw = m.args();
+            if (d.returnArg().isPresent() && d.returnArg().get().abiType() == GenericAbi.ArgType.SOCK) {
+                // a returned sock rides in the slot after the declared arguments (compile.ReturnSock)
+                if (raw.size() > d.args().size()) {
+                    ret = ArgDecoder.decode(d.returnArg().get(), raw.get(d.args().size()));
+                    raw = raw.subList(0, d.args().size());
+                }
+            } else if (d.returnArg().isPresent() && m.hasReturn()) {
+                ret = ArgDecoder.decodeReturn(d.returnArg().get(), m.ret());
+            }
+            args = args(d, raw);
             if (EachSyscall.namesEachCall(d) && !args.isEmpty()) {   // the hidden syscall number: the function's name
                 function = EachSyscallName.of(d, m.args().get(0).bytes());
                 args = args.subList(1, args.size());
-            }
-            if (d.returnArg().isPresent() && m.hasReturn()) {
-                ret = ArgDecoder.decodeReturn(d.returnArg().get(), m.ret());
             }
         } catch (ArgDecoder.BadArgException e) {
             badArgs = badArgs + 1;
@@ -102,8 +109,7 @@ public final class PolicyEventFactory {
         };
     }
 
-    private List<KprobeArgument> args(HookDescriptor d, GenericMsg m) throws ArgDecoder.BadArgException {
-        List<GenericMsg.RawArg> raw = m.args();
+    private List<KprobeArgument> args(HookDescriptor d, List<GenericMsg.RawArg> raw) throws ArgDecoder.BadArgException {
         if (raw.size() > d.args().size()) {
             throw new ArgDecoder.BadArgException(raw.size() + " arguments sent, the hook declares " + d.args().size());
         }
