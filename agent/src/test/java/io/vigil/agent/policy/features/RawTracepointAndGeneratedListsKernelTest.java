@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * copy gets events, the same program under another name gets none.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only: the generated-syscalls program loads slowly under emulation
 class RawTracepointAndGeneratedListsKernelTest extends FeatureKernelTest {
 
     /** /bin/true copied under the test's temp dir as name (its real path). */
