@@ -136,6 +136,25 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Attaches a usdt program (usdt.bpf.h) to the USDT probe provider:name of a binary, in every
+     * process; libbpf reads the probe's notes from the ELF file and records where its arguments live.
+     */
+    public BpfLink attachUsdt(String binaryPath, String provider, String probe) throws BpfException {
+        String section = checkLoaded();
+        String where = "usdt " + binaryPath + ":" + provider + ":" + probe;
+        try (LibBpfLog.Capture log = LibBpfLog.capture()) {
+            Pointer link = owner.lib().bpf_program__attach_usdt(prog, -1, binaryPath, provider, probe, null);
+            if (link == null) {
+                int e = Native.errnoOf(0);
+                throw new BpfException("cannot attach program '" + name + "' (" + section + ") as " + where, e,
+                        e == Errno.ENOENT ? "no such file, or no such USDT probe in it" : Hints.hint(Hints.Phase.ATTACH, section, e),
+                        log.text());
+            }
+            return BpfLink.ofLibbpf(owner.lib(), link, name + " @ " + where);
+        }
+    }
+
     /** Attaches a cgroup program (cgroup/connect4, cgroup_skb/egress, ...) to the cgroup open as cgroupFd (a BPF link). */
     public BpfLink attachCgroup(int cgroupFd) throws BpfException {
         String section = checkLoaded();

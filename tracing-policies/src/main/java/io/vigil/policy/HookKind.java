@@ -7,7 +7,7 @@ public enum HookKind implements Spelled {
     TRACEPOINT("tracepoints", "tracepoint", VigilSupport.PLANNED),
     LSM_HOOK("lsmhooks", "LSM hook", VigilSupport.PLANNED),
     UPROBE("uprobes", "uprobe", VigilSupport.PLANNED),
-    USDT("usdts", "USDT probe", VigilSupport.PARSED_ONLY);
+    USDT("usdts", "USDT probe", VigilSupport.PLANNED);
 
     private final String spelling;
     private final String displayName;

@@ -4,7 +4,7 @@ package io.vigil.policy;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code spec.usdts[]}: a USDT probe {@code provider:name} of a binary. Parsed only. */
+/** {@code spec.usdts[]}: a USDT probe {@code provider:name} of a binary (the agent attaches it with libbpf's USDT support). */
 public record UsdtSpec(
         String path,
         String provider,

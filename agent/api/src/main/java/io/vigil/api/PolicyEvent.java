@@ -3,7 +3,7 @@ package io.vigil.api;
 import java.util.List;
 
 /** An event a tracing-policy hook emitted: process_kprobe, process_tracepoint, process_lsm or process_uprobe. */
-public sealed interface PolicyEvent extends EventBody permits ProcessKprobe, ProcessTracepoint, ProcessLsm, ProcessUprobe {
+public sealed interface PolicyEvent extends EventBody permits ProcessKprobe, ProcessTracepoint, ProcessLsm, ProcessUprobe, ProcessUsdt {
 
     /** The process's parent, or null when unknown. */
     ProcessInfo parent();

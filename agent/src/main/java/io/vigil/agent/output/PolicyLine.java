@@ -8,6 +8,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,6 +77,9 @@ final class PolicyLine {
             fallbackEmoji = "🔒";
         } else if (e instanceof ProcessUprobe u) {
             hook = u.symbol();
+            fallbackEmoji = "🔍";
+        } else if (e instanceof ProcessUsdt u) {
+            hook = u.provider() + ":" + u.name();
             fallbackEmoji = "🔍";
         } else {
             ProcessTracepoint t = (ProcessTracepoint) e;

@@ -65,7 +65,9 @@ public record HookDescriptor(
         /** process_lsm */
         LSM,
         /** process_uprobe: functionName is the symbol, subsystem the binary's path */
-        UPROBE
+        UPROBE,
+        /** process_usdt: functionName is the probe's name, subsystem the binary's path, event the provider */
+        USDT
     }
 
     /**

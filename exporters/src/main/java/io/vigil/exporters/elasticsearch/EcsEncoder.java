@@ -17,6 +17,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import io.vigil.api.json.EventJsonWriter;
 import io.vigil.api.json.Rfc3339;
 import io.vigil.exporters.filter.Processes;
@@ -257,7 +258,7 @@ public final class EcsEncoder implements RecordEncoder {
         return body instanceof PolicyEvent p && ENFORCEMENT.contains(p.action());
     }
 
-    /** The hooked function: function_name, the tracepoint's subsys/event, the uprobe's symbol. */
+    /** The hooked function: function_name, the tracepoint's subsys/event, the uprobe's symbol, the USDT's provider:name. */
     private static String policyAction(PolicyEvent p) {
         if (p instanceof ProcessKprobe k) {
             return k.functionName();
@@ -265,6 +266,8 @@ public final class EcsEncoder implements RecordEncoder {
             return l.functionName();
         } else if (p instanceof ProcessTracepoint t) {
             return t.subsys().isEmpty() ? t.event() : t.subsys() + "/" + t.event();
+        } else if (p instanceof ProcessUsdt u) {
+            return u.provider() + ":" + u.name();
         } else {
             return ((ProcessUprobe) p).symbol();
         }

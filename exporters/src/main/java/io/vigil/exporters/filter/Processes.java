@@ -10,6 +10,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import java.util.function.UnaryOperator;
 
 /** The process and parent of every event type, read and replaced. */
@@ -59,6 +60,10 @@ public final class Processes {
         if (b instanceof ProcessUprobe u) {
             return new ProcessUprobe(p2, q2, u.path(), u.symbol(), u.policyName(), u.message(), u.args(), u.action(),
                     u.tags());
+        }
+        if (b instanceof ProcessUsdt u) {
+            return new ProcessUsdt(p2, q2, u.path(), u.provider(), u.name(), u.policyName(), u.message(), u.args(),
+                    u.action(), u.tags());
         }
         if (b instanceof ProcessLsm l) {
             return new ProcessLsm(p2, q2, l.functionName(), l.policyName(), l.message(), l.args(), l.action(), l.tags());

@@ -14,6 +14,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import io.vigil.exporters.filter.Processes;
 import io.vigil.exporters.remote.LossAlarm;
 import java.util.Map;
@@ -208,6 +209,9 @@ public final class Cef {
         }
         if (e.body() instanceof ProcessUprobe u) {
             return u.path() + ":" + u.symbol();
+        }
+        if (e.body() instanceof ProcessUsdt u) {
+            return u.path() + ":" + u.provider() + ":" + u.name();
         }
         return "";
     }

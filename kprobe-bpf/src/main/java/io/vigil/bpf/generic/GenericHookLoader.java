@@ -94,6 +94,16 @@ public final class GenericHookLoader {
                 }
                 yield obj.program(a.program()).attachUprobe(a.target().substring(0, colon), a.target().substring(colon + 1), false);
             }
+            case USDT -> {
+                // the path may hold ':' itself: provider and name are the last two fields
+                int second = a.target().lastIndexOf(':');
+                int first = second <= 0 ? -1 : a.target().lastIndexOf(':', second - 1);
+                if (first <= 0 || second == first + 1 || second == a.target().length() - 1) {
+                    throw new IllegalArgumentException("usdt target must be \"path:provider:name\": " + a.target());
+                }
+                yield obj.program(a.program()).attachUsdt(a.target().substring(0, first),
+                        a.target().substring(first + 1, second), a.target().substring(second + 1));
+            }
             case FENTRY, FEXIT, TP_BTF, LSM -> obj.program(a.program()).attach();
             case FANOTIFY -> throw new IllegalArgumentException("a fanotify hook has no BPF program to attach: " + a);
         };

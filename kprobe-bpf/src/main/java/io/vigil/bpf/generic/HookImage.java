@@ -42,6 +42,8 @@ public record HookImage(String object, List<Attachment> attachments, byte[] conf
         LSM,
         /** target "binary path:symbol", a function of a user-space program or library */
         UPROBE,
+        /** target "binary path:provider:name", a USDT probe of a user-space program or library */
+        USDT,
         /** target a cgroup v2 directory (cgroup/connect4 ... programs: they see its processes and its descendants') */
         CGROUP,
         /** not a BPF program: fanotify marks the agent answers (program "open" or "exec"; target unused) */

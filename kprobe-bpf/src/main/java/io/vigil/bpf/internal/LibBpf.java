@@ -95,6 +95,12 @@ public interface LibBpf {
     /** opts: struct bpf_uprobe_opts (libbpf 1.1: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name) */
     Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, Pointer opts);
 
+    /**
+     * A USDT probe provider:name of binaryPath (pid -1: every process); opts (struct
+     * bpf_usdt_opts) may be null. libbpf fills the object's usdt.bpf.h maps with the argument specs.
+     */
+    Pointer bpf_program__attach_usdt(Pointer prog, int pid, String binaryPath, String provider, String name, Pointer opts);
+
     int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFuncName);
 
     int bpf_program__fd(Pointer prog);

@@ -20,6 +20,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -144,6 +145,9 @@ public final class EventJsonWriter {
         } else if (body instanceof ProcessUprobe u) {
             g.writeFieldName(PROCESS_UPROBE);
             writeUprobe(g, u);
+        } else if (body instanceof ProcessUsdt u) {
+            g.writeFieldName(ProcessUsdt.JSON_KEY);
+            writeUsdt(g, u);
         } else if (body instanceof ProcessAsset a) {
             g.writeFieldName(ProcessAsset.JSON_KEY);
             writeAsset(g, a);
@@ -303,6 +307,21 @@ public final class EventJsonWriter {
         string(g, "policy_name", u.policyName());
         string(g, "message", u.message());
         args(g, u.args());
+        strings(g, "tags", u.tags());
+        g.writeEndObject();
+    }
+
+    /** Tetragon's ProcessUsdt: path, provider, name, policy_name, message, args, action, tags. */
+    private void writeUsdt(JsonGenerator g, ProcessUsdt u) throws IOException {
+        g.writeStartObject();
+        processAndParent(g, u.process(), u.parent());
+        string(g, "path", u.path());
+        string(g, "provider", u.provider());
+        string(g, "name", u.name());
+        string(g, "policy_name", u.policyName());
+        string(g, "message", u.message());
+        args(g, u.args());
+        action(g, "action", u.action());
         strings(g, "tags", u.tags());
         g.writeEndObject();
     }

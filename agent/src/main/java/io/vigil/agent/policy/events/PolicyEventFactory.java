@@ -12,6 +12,7 @@ import io.vigil.api.ProcessKprobe;
 import io.vigil.api.ProcessLsm;
 import io.vigil.api.ProcessTracepoint;
 import io.vigil.api.ProcessUprobe;
+import io.vigil.api.ProcessUsdt;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.bpf.wire.GenericMsg;
 import java.util.ArrayList;
@@ -106,6 +107,8 @@ public final class PolicyEventFactory {
             case LSM -> new ProcessLsm(caller, parent, d.functionName(), d.policyName(), message, args, action, d.tags());
             case UPROBE -> new ProcessUprobe(caller, parent, d.subsystem(), d.functionName(), d.policyName(), message, args,
                     action, d.tags());
+            case USDT -> new ProcessUsdt(caller, parent, d.subsystem(), d.event(), d.functionName(), d.policyName(), message,
+                    args, action, d.tags());
         };
     }
 

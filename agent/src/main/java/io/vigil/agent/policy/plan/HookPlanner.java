@@ -98,12 +98,14 @@ public final class HookPlanner {
     private final HostFacts host;
     private final OverridePlanner overrides;
     private final ObservationPlanner observations;
+    private final UsdtPlanner usdts;
 
     public HookPlanner(Backend backend, HostFacts host) {
         this.backend = backend;
         this.host = host;
         this.overrides = new OverridePlanner(host);
         this.observations = new ObservationPlanner(host);
+        this.usdts = new UsdtPlanner(host);
     }
 
     /** A planner for this machine (tracefs, kallsyms, os.arch). */
@@ -141,7 +143,7 @@ public final class HookPlanner {
             planUprobe(policy.spec().uprobes().get(i), "spec.uprobes[" + i + "]", plans, p);
         }
         for (int i = 0; i < policy.spec().usdts().size(); i++) {
-            p.add("spec.usdts[" + i + "]", "USDT probes are not supported by Vigil; no backend attaches them");
+            usdts.plan(policy.spec().usdts().get(i), "spec.usdts[" + i + "]", p).ifPresent(plans::add);
         }
         if (!problems.isEmpty()) {
             throw new PolicyRejectedException(problems);
