@@ -50,7 +50,11 @@ final class ResolvedArgs {
             Problems p) {
         String path = a.resolve().orElseThrow();
         String struct = STRUCTS.get(from);
-        if (struct == null || (base.flags() & GenericAbi.ArgFlag.USER) != 0) {
+        if (base.flags() != 0 || base.ctxSize() != 0) {   // an fd, a constant, a syscall's value: no struct pointer
+            unserved(a, fn, where, p);
+            return Optional.empty();
+        }
+        if (struct == null) {
             p.add(where + ".args", "argument " + a.index() + " of " + fn + " is " + from.spelling()
                     + ", not a kernel struct pointer resolve can start from");
             return Optional.empty();

@@ -132,5 +132,9 @@ class ResolveEncodingTest {
         assertTrue(m.contains("ends in a char array: declare type string, not int"), m);
         m = assertThrows(PolicyRejectedException.class, () -> compile(policy("string", "mm.ownr.comm"))).getMessage();
         assertTrue(m.contains("resolve 'mm.ownr.comm' of argument 0 of security_bprm_check: task_struct has no member"), m);
+        m = assertThrows(PolicyRejectedException.class, () -> compile(policy("string", "mm.owner.real_parent.real_parent.comm")
+                .replace("lsmhooks:\n  - hook: \"bprm_check_security\"", "kprobes:\n  - call: \"security_file_open\"\n    syscall: false")))
+                .getMessage();
+        assertTrue(m.contains("is not followed on this hook: resolve is served on the tracepoint backend's mapped hooks"), m);
     }
 }
