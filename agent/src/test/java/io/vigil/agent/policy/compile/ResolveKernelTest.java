@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * known. On backends other than tracepoints the policy must be refused, with why.
  */
 @Tag("kernel")
+@Tag("vm-features")   // in the VM on one kernel and backend only: there it checks the refusal (kprobe/fentry)
 class ResolveKernelTest {
     static Agent agent;
     static PolicyEvents events;
