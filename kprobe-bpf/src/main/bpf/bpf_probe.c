@@ -33,6 +33,7 @@ struct vigil_wire_structs {
 	struct gen_filter gen_filter;
 	struct gen_ns_filter gen_ns_filter;
 	struct gen_selector gen_selector;
+	struct gen_resolve gen_resolve;
 	struct gen_config gen_config;
 	struct gen_str_key gen_str_key;
 	struct gen_lpm_str_key gen_lpm_str_key;

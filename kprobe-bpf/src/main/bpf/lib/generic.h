@@ -387,6 +387,27 @@ static __always_inline void gen_cred(struct cred *c, struct msg_gen_cred *m)
 #include "generic_kobj.h"   /* needs gen_write_file/gen_write_path above */
 
 /* bpf_loop body: argument i into the event, after the previous ones. */
+/* Follows an argument's resolve path (struct gen_resolve): the address of the final member, or 0
+ * when a pointer on the way is NULL or unreadable. Kernel memory only (the planner refuses user). */
+static __always_inline __u64 gen_resolve_addr(struct gen_resolve *r, __u64 p)
+{
+	__u32 n = r->nsteps;
+	int k;
+
+	if (n > VIGIL_GEN_RESOLVE_STEPS)
+		return 0;
+	for (k = 0; k < VIGIL_GEN_RESOLVE_STEPS - 1; k++) {
+		if (k + 1 >= n)
+			break;
+		if (!p || bpf_probe_read_kernel(&p, sizeof(p), (void *)(p + r->off[k])) < 0)
+			return 0;
+	}
+	if (!p)
+		return 0;
+	k = index_max(n - 1, VIGIL_GEN_RESOLVE_STEPS - 1);
+	return p + r->off[k];
+}
+
 static long gen_read_arg(__u32 idx, void *ctx)
 {
 	__u64 i = idx;
@@ -415,6 +436,21 @@ static long gen_read_arg(__u32 idx, void *ctx)
 	a = &cfg->args[i];
 	user = a->flags & VIGIL_GEN_ARG_USER;
 	v = h->st.in.raw[i];
+	if (cfg->resolve[i].nsteps) {
+		struct gen_resolve *r = &cfg->resolve[i];
+		__u32 sz = r->size;
+
+		if (r->base == VIGIL_GEN_RESOLVE_TASK)
+			v = bpf_get_current_task();
+		v = gen_resolve_addr(r, v);
+		if (sz) {   /* an integer member: its value; a string reads the char array at v below */
+			__u64 x = 0;
+
+			if (!v || bpf_probe_read_kernel(&x, clamp_max(sz, 8), (void *)v) < 0)
+				flags |= VIGIL_GEN_ARGMSG_ERROR;
+			v = x;
+		}
+	}
 	h->st.ival[i] = gen_extend(a->type, v);
 
 	switch (a->type) {

@@ -30,6 +30,7 @@
 #define VIGIL_GEN_ARG_BYTES 4096     /* bytes of one string/char_buf/path argument in an event */
 #define VIGIL_GEN_SLOT_RETURN 5      /* gen_filter.slot of a matchReturnArgs filter: the return value */
 #define VIGIL_BIN_MAX_BITS 64        /* matchBinaries filters over all loaded policies */
+#define VIGIL_GEN_RESOLVE_STEPS 8     /* members of one resolve path (Tetragon's resolve: "mm.owner.comm") */
 
 /* gen_arg.type and gen_config.ret_type: how to read and send a value. Java: GenericAbi.ArgType */
 enum vigil_gen_type {
@@ -96,6 +97,24 @@ struct gen_arg {
 	__u8 size_ctx_size; /*  9 */
 	__u16 pad;          /* 10 */
 };                      /* 12 */
+
+/* A field path followed from an argument before it is read (the policy's resolve, compiled from
+ * the host's BTF by io.vigil.agent.btf). p = the argument; for each step but the last,
+ * p = *(u64 *)(p + off[k]) (a pointer member); then the value is at p + off[nsteps - 1]:
+ * a string type reads a char array there, an integer type reads size bytes. 36 bytes.
+ * Java: GenericAbi.Resolve */
+enum vigil_gen_resolve_base {
+	VIGIL_GEN_RESOLVE_ARG = 0,     /* p starts as the argument */
+	VIGIL_GEN_RESOLVE_TASK = 1,    /* p starts as the current task: linux_binprm.mm on sched_process_exec, where
+	                                * exec_mmap has moved bprm->mm to current->mm (and cleared bprm->mm) */
+};
+struct gen_resolve {
+	__u8 nsteps;        /*  0: 0..VIGIL_GEN_RESOLVE_STEPS */
+	__u8 size;          /*  1: integer result: bytes to read (1, 2, 4, 8); 0 for a string */
+	__u8 base;          /*  2: enum vigil_gen_resolve_base */
+	__u8 pad;           /*  3 */
+	__u32 off[VIGIL_GEN_RESOLVE_STEPS]; /* 4: byte offset of each member in its struct */
+};                      /* 36 */
 
 /* gen_filter.op. Values compare as the argument's type says (signed or unsigned). Java: GenericAbi.Op */
 enum vigil_gen_op {
@@ -243,7 +262,7 @@ enum vigil_gen_hook_flags {
 	VIGIL_GEN_HOOK_SYSCALL_TP = 0x08,      /* tracepoint backend for a syscall: sys_enter_X / sys_exit_X */
 };
 
-/* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 520 = 2680 bytes. */
+/* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 520 + 5 * 36 + 4 = 2864 bytes. */
 struct gen_config {
 	__u32 hook_id;      /*  0: Java's id of (policy, hook), echoed in every msg_generic */
 	__u32 flags;        /*  4: enum vigil_gen_hook_flags */
@@ -256,7 +275,10 @@ struct gen_config {
 	struct gen_arg args[VIGIL_GEN_MAX_ARGS]; /* 16 */
 	__u32 pad3;         /* 76 */
 	struct gen_selector sel[VIGIL_GEN_MAX_SELECTORS]; /* 80 */
-};                      /* 2680 */
+	/* Appended after sel so that no older offset moves. */
+	struct gen_resolve resolve[VIGIL_GEN_MAX_ARGS]; /* 2680: per args[] slot; nsteps 0 = read the argument itself */
+	__u32 pad4;         /* 2860 */
+};                      /* 2864 */
 
 /* Keys of the per-hook value maps. Java writes them; the sensors build the same bytes to look up. */
 struct gen_str_key {                 /* gen_str_eq (hash): exact strings. 264 bytes */

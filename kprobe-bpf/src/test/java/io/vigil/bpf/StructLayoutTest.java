@@ -62,6 +62,7 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.Filter.class, "gen_filter");
         GENERIC.put(GenericAbi.NsFilter.class, "gen_ns_filter");
         GENERIC.put(GenericAbi.Selector.class, "gen_selector");
+        GENERIC.put(GenericAbi.Resolve.class, "gen_resolve");
         GENERIC.put(GenericAbi.Config.class, "gen_config");
         GENERIC.put(GenericAbi.StrKey.class, "gen_str_key");
         GENERIC.put(GenericAbi.LpmStrKey.class, "gen_lpm_str_key");

@@ -24,6 +24,8 @@ public final class GenericAbi {
     public static final int ARG_BYTES = 4096;
     public static final int SLOT_RETURN = 5;
     public static final int BIN_MAX_BITS = 64;
+    /** VIGIL_GEN_RESOLVE_STEPS: members of one resolve path. */
+    public static final int RESOLVE_STEPS = 8;
 
     /** enum vigil_gen_type */
     public static final class ArgType {
@@ -215,6 +217,23 @@ public final class GenericAbi {
         private Arg() {}
     }
 
+    /** struct gen_resolve: a field path followed from an argument (generic_abi.h says how) */
+    public static final class Resolve {
+        public static final int NSTEPS = 0;
+        public static final int SIZE = 1;
+        public static final int BASE = 2;
+        public static final int OFF = 4;
+        public static final int SIZEOF = 36;
+        private Resolve() {}
+    }
+
+    /** enum vigil_gen_resolve_base: where gen_resolve's path starts */
+    public static final class ResolveBase {
+        public static final int ARG = 0;
+        public static final int TASK = 1;
+        private ResolveBase() {}
+    }
+
     /** struct gen_filter */
     public static final class Filter {
         public static final int SLOT = 0;
@@ -277,7 +296,8 @@ public final class GenericAbi {
         public static final int RET_CTX_OFF = 12;
         public static final int ARGS = 16;
         public static final int SEL = 80;
-        public static final int SIZEOF = 2680;
+        public static final int RESOLVE = 2680;
+        public static final int SIZEOF = 2864;
         private Config() {}
     }
 

@@ -50,6 +50,16 @@ public final class HookImageDump {
                     .append(" ctx_size=").append(u8(c, a + GenericAbi.Arg.CTX_SIZE))
                     .append(" size_ctx_off=").append(u16(c, a + GenericAbi.Arg.SIZE_CTX_OFF))
                     .append(" size_ctx_size=").append(u8(c, a + GenericAbi.Arg.SIZE_CTX_SIZE)).append('\n');
+            int r = GenericAbi.Config.RESOLVE + i * GenericAbi.Resolve.SIZEOF;
+            int n = u8(c, r + GenericAbi.Resolve.NSTEPS);
+            if (n != 0) {   // printed only when set, so images without resolve dump as before
+                out.append("    resolve base=").append(u8(c, r + GenericAbi.Resolve.BASE))
+                        .append(" size=").append(u8(c, r + GenericAbi.Resolve.SIZE)).append(" off=");
+                for (int k = 0; k < n && k < GenericAbi.RESOLVE_STEPS; k++) {
+                    out.append(k == 0 ? "" : ",").append(c.getInt(r + GenericAbi.Resolve.OFF + 4 * k));
+                }
+                out.append('\n');
+            }
         }
         for (int i = 0; i < GenericAbi.MAX_SELECTORS; i++) {
             int s = GenericAbi.Config.SEL + i * GenericAbi.Selector.SIZEOF;

@@ -126,6 +126,7 @@ public final class PolicyCompiler {
             cfg.putShort(off + GenericAbi.Arg.SIZE_CTX_OFF, (short) sizeCtxOff);
             cfg.put(off + GenericAbi.Arg.CTX_SIZE, (byte) a.ctxSize());
             cfg.put(off + GenericAbi.Arg.SIZE_CTX_SIZE, (byte) sizeCtxSize);
+            ResolveEncoder.put(cfg, i, a.resolve());
             out.add(new ArgDescriptor(t, name, s.label()));
         }
         return out;

@@ -331,6 +331,9 @@ public final class HookPlanner {
     }
 
     private static boolean indexOk(ArgSpec a, String fn, String where, Problems p) {
+        if (ResolvedArgs.unserved(a, fn, where, p)) {
+            return false;
+        }
         if (a.index() < 0 || a.index() >= MAX_FUNCTION_ARGS) {
             p.add(where + ".args", "argument index " + a.index() + " of " + fn + ": arguments 0.." + (MAX_FUNCTION_ARGS - 1)
                     + " can be read");
@@ -362,7 +365,8 @@ public final class HookPlanner {
                 return List.of();
             }
             Param param = eq.params().get(a.index());
-            ArgType t = a.type() == ArgType.AUTO ? param.types().get(0) : a.type();
+            // with resolve, the declared type is the path's end; the parameter's own type starts it (ResolvedArgs)
+            ArgType t = a.type() == ArgType.AUTO || a.resolve().isPresent() ? param.types().get(0) : a.type();
             if (!param.types().contains(t)) {
                 p.add(where + ".args", "argument " + a.index() + " of " + fn + " (" + param.name() + ") cannot be read as "
                         + a.type().spelling() + " on the tracepoint backend; use " + param.types().stream()
@@ -400,7 +404,16 @@ public final class HookPlanner {
         for (Variant v : eq.variants()) {
             List<ArgPlan> args = new ArrayList<>();
             for (int i = 0; i < h.args().size(); i++) {
-                args.add(mappedArg(h.args().get(i), types.get(i), eq.params().get(h.args().get(i).index()), v));
+                ArgSpec a = h.args().get(i);
+                ArgPlan ap = mappedArg(a, types.get(i), eq.params().get(a.index()), v);
+                if (a.resolve().isPresent()) {
+                    Optional<ArgPlan> r = ResolvedArgs.plan(a, types.get(i), ap, fn, host, where, p);
+                    if (r.isEmpty()) {
+                        return List.of();
+                    }
+                    ap = r.get();
+                }
+                args.add(ap);
             }
             if (v.btf()) {
                 looked.add("tp_btf/" + v.target().substring(v.target().indexOf('/') + 1));
@@ -469,7 +482,7 @@ public final class HookPlanner {
         List<ArgPlan> args = new ArrayList<>();
         for (ArgSpec a : t.args()) {
             Optional<TracepointFormat.Field> f = field(format, a.index(), t, where, p);
-            if (f.isEmpty()) {
+            if (f.isEmpty() || ResolvedArgs.unserved(a, t.target(), where, p)) {
                 return Optional.empty();
             }
             ArgType type = a.type() == ArgType.AUTO ? autoType(f.get()) : a.type();

@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import io.vigil.agent.btf.StructFields;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +60,11 @@ public interface HostFacts {
     /** Whether a file (a uprobe's binary) exists on this machine. */
     default boolean fileExists(String path) {
         return Files.exists(Path.of(path));
+    }
+
+    /** The kernel's struct layouts, for an argument's resolve path (BTF). */
+    default StructFields structFields() {
+        return StructFields.none("no kernel BTF is known to the planner");
     }
 
     /** Tetragon's syscall function prefix: "__x64_sys_" on x86_64, "__arm64_sys_" on arm64. */

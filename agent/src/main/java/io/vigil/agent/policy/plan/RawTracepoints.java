@@ -30,6 +30,9 @@ final class RawTracepoints {
         }
         List<ArgPlan> args = new ArrayList<>();
         for (ArgSpec a : t.args()) {
+            if (ResolvedArgs.unserved(a, "raw tracepoint " + t.event(), where, p)) {
+                return Optional.empty();
+            }
             if (a.index() < 0 || a.index() >= MAX_RAW_ARGS) {
                 p.add(where + ".args", "argument index " + a.index() + " of raw tracepoint " + t.event()
                         + ": the TP_PROTO arguments 0.." + (MAX_RAW_ARGS - 1) + " can be read");

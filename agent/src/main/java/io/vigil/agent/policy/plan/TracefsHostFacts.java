@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import io.vigil.agent.btf.StructFields;
 import io.vigil.bpf.Feature;
 import io.vigil.bpf.FeatureProbe;
 import java.io.BufferedReader;
@@ -24,6 +25,7 @@ public final class TracefsHostFacts implements HostFacts {
     private final String arch;
     private Set<String> functions;
     private Boolean bpfLsm;
+    private final StructFields structFields = StructFields.vmlinux();
 
     public TracefsHostFacts(Path tracing, Path kallsyms, String arch) {
         this.tracing = tracing;
@@ -54,6 +56,11 @@ public final class TracefsHostFacts implements HostFacts {
     @Override
     public Optional<Path> cgroup2Root() {
         return Optional.ofNullable(FeatureProbe.cgroup2Root());
+    }
+
+    @Override
+    public StructFields structFields() {
+        return structFields;
     }
 
     /** The feature probe's LSM program, run once, when the first policy needs to know. */
