@@ -138,6 +138,7 @@ public final class Enricher {
 
     /** One record in, zero or more events out. */
     public void onMsg(Msg msg, Consumer<Event> out) {
+        cache.recent().seen(msg.ktime());
         if (msg instanceof ExecMsg) {
             onExec((ExecMsg) msg, out);
         } else if (msg instanceof CloneMsg) {

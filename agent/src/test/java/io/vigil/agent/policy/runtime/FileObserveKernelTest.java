@@ -2,6 +2,7 @@ package io.vigil.agent.policy.runtime;
 
 import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -135,6 +136,46 @@ class FileObserveKernelTest {
         events.assertNone("observe-binaries", noPost);
         events.assertNone("observe-binaries", notIn);
         assertEquals(1, events.of("observe-binaries", yes).size());
+    }
+
+    /**
+     * The opener exits at once (a copy of cat), before the agent reads the notification: matchBinaries
+     * and the event's process come from the process model, which learnt the exec and keeps the exited
+     * process; another binary opening the same file is not reported.
+     */
+    @Test
+    void anOpenerThatExitedAtOnceIsMatchedByItsBinary() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("short")).toRealPath();
+        Path f = Files.writeString(dir.resolve("f"), "x\n");
+        Path cat = copy("/bin/cat", "shortcat");
+        Path otherCat = copy("/bin/cat", "othercat");
+        apply("observe-exited", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["%s/"]
+                    matchBinaries:
+                    - operator: "In"
+                      values: ["%s"]
+                """.formatted(dir, cat));
+        assertEquals(List.of("fanotify FAN_OPEN"), agent.policies().orElseThrow().list().get(0).attachments());
+
+        long hit = PolicyKernelTests.run(cat.toString(), f.toString());
+        JsonNode e = events.awaitOne("observe-exited", hit);
+        assertEquals(cat.toString(), e.at("/process/binary").asText(), e.toString());
+        assertEquals(f.toString(), e.at("/args/0/file_arg/path").asText(), e.toString());
+        assertTrue(e.at("/process/exec_id").asText().length() > 0, e.toString());
+        assertFalse(e.at("/process/flags").asText().contains("unknown"), "the cached process, not a bare key: " + e);
+
+        long miss = PolicyKernelTests.run(otherCat.toString(), f.toString());
+        events.assertNone("observe-exited", miss);
+        assertEquals(1, events.of("observe-exited", hit).size());
     }
 
     /**
