@@ -6,56 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.agent.Agent;
-import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyAgent;
 import io.vigil.agent.kernel.PolicyEvents;
 import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.agent.kernel.ShmTempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Post-only security_file_open policies observed through fanotify FAN_OPEN marks
  * (ObservationPlanner, FanotifyObservers): the placement is chosen without asking, an open under the
  * prefix is one process_kprobe event with the path and the opener, an open elsewhere none, and
- * NoPost and matchBinaries NotIn decide as in the kernel. The openers are copies of bash that
- * outlive their open (a `sleep` child), since the binary is read from /proc after the open.
+ * NoPost and matchBinaries NotIn decide as in the kernel, and an opener that exited before the agent
+ * read its open is still matched by its binary (the process model keeps it, CachedOpeners).
  */
 @Tag("kernel")
 class FileObserveKernelTest {
-    static Agent agent;
-    static PolicyEvents events;
+    @RegisterExtension
+    static final PolicyAgent agent = new PolicyAgent();
+    static final PolicyEvents events = agent.events();
 
     @TempDir(factory = ShmTempDirs.class)
     Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        CapturingSink sink = new CapturingSink();
-        events = new PolicyEvents(sink);
-        agent = PolicyKernelTests.startAgent(sink);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void deletePolicies() {
-        PolicyManager pm = agent.policies().orElseThrow();
-        pm.list().forEach(s -> pm.delete(s.name()));
-    }
 
     @Test
     void anOpenUnderThePrefixIsOneEventWithPathAndOpenerAndElsewhereNone() throws Exception {
@@ -187,12 +164,10 @@ class FileObserveKernelTest {
     }
 
     private Path copy(String from, String name) throws Exception {
-        Path to = tmp.resolve(name);
-        Files.copy(Path.of(from), to, StandardCopyOption.COPY_ATTRIBUTES);
-        return to.toRealPath();
+        return PolicyKernelTests.copy(tmp, from, name);
     }
 
     private void apply(String name, String hooks) throws Exception {
-        PolicyKernelTests.apply(agent, tmp, name, "enforce", "kprobes", hooks);
+        agent.apply(tmp, name, "enforce", "kprobes", hooks);
     }
 }
