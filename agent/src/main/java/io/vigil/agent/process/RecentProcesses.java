@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * pid after the fact (the fanotify observers read an open once the opener may have exited). The
  * cache writes it as it inserts and removes entries, so an exited process stays here as long as in
  * the cache (the grace period after its last reference, 5 s in the agent), and a pid's earlier
- * incarnations stay beside its current one until then. {@link #seen} records how far
- * the enricher has read the sensors' records (their boot-clock time), so that a reader can wait for
- * the exec of a process it has just heard of.
+ * incarnations stay beside its current one until then. {@link #seen} records how far the enricher
+ * has read the process sensors' exec, clone and exit records (their boot-clock time), so that a
+ * reader can wait for the exec of a process it has just heard of. Records made in user space
+ * (fanotify decisions) do not count: they join the event path ahead of older ring-buffer records.
  */
 public final class RecentProcesses {
 
@@ -45,7 +46,7 @@ public final class RecentProcesses {
         return Optional.empty();
     }
 
-    /** The boot-clock time of the latest sensor record the enricher has read. */
+    /** The boot-clock time of the latest exec, clone or exit record the enricher has read. */
     public long readUpTo() {
         return readUpTo;
     }

@@ -7,6 +7,8 @@ import io.vigil.agent.process.ProcessCache.Entry;
 import io.vigil.agent.process.ProcessCache.Origin;
 import io.vigil.agent.process.RecentProcesses.Incarnation;
 import io.vigil.api.ProcessInfo;
+import io.vigil.bpf.wire.GenericMsg;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +57,13 @@ class RecentProcessesTest {
     }
 
     @Test
-    void theEnricherRecordsHowFarItHasRead() {
+    void theEnricherRecordsHowFarItHasReadTheLifecycleRecords() {
         Enricher enricher = new Enricher(Fixtures.NODE, Fixtures.WALL, cache, Enricher.Limits.defaults());
         enricher.onMsg(Fixtures.exitCode(7_000, key(100, 1_000), 0));
         assertEquals(7_000, recent.readUpTo());
         enricher.onMsg(Fixtures.exitCode(6_000, key(101, 1_000), 0));
         assertEquals(7_000, recent.readUpTo(), "never backwards");
+        enricher.onMsg(new GenericMsg(9_000, key(102, 1_000), 102, 1, 0, 0, 0, 0, List.of()));
+        assertEquals(7_000, recent.readUpTo(), "a policy record (maybe made in user space, ahead of the ring buffer) does not count");
     }
 }
