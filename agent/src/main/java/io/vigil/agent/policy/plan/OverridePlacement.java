@@ -49,6 +49,13 @@ public final class OverridePlacement {
         }
     }
 
+    /**
+     * The attachment target of an exec hook on filesystem-wide FAN_OPEN_EXEC_PERM marks (its selectors
+     * name no file): what `vigil policy list` shows, and what tells FanotifyHooks to mark every filesystem.
+     * A hook on marks of the files it names has the target "".
+     */
+    public static final String EVERY_FILESYSTEM = "FAN_OPEN_EXEC_PERM (every filesystem)";
+
     private static final Set<ArgType> SOCKETS = EnumSet.of(ArgType.SOCK, ArgType.SOCKET, ArgType.SOCKADDR);
     /** The file a fanotify event names, as the path the kernel resolved (symlinks followed). */
     private static final Set<ArgType> FILES = EnumSet.of(ArgType.FILE, ArgType.PATH, ArgType.STRING, ArgType.FD,
