@@ -131,6 +131,46 @@ class ExecEveryFilesystemKernelTest {
         }
     }
 
+    @Test
+    void onFanotifyTheDynamicLoaderIsAnExecOfItsOwnUnlikeBprmCheck() throws Exception {
+        PolicyKernelTests.apply(agent, tmp, "loader", "enforce", "lsmhooks", """
+                - hook: "bprm_check_security"
+                  args:
+                  - index: 0
+                    type: "linux_binprm"
+                  selectors:
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["%s"]
+                    matchArgs:
+                    - index: 0
+                      operator: "Postfix"
+                      values: ["%s"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["%s"]
+                    matchArgs:
+                    - index: 0
+                      operator: "Postfix"
+                      values: ["/ld-linux-x86-64.so.2"]
+                    matchActions:
+                    - action: Post
+                """.formatted(BASH, SUFFIX, BASH));
+        boolean fanotify = agent.policies().orElseThrow().list().get(0).attachments().get(0).startsWith("fanotify");
+        Process p = new ProcessBuilder(BASH, "-c", "/usr/bin/true").start();   // bash execs it in place: same pid
+        assertEquals(0, p.waitFor(), "a dynamic binary runs");
+        if (fanotify) {
+            JsonNode e = events.awaitOne("loader", p.pid());
+            assertTrue(e.toString().contains("ld-linux-x86-64.so.2"), e.toString());
+            assertEquals("KPROBE_ACTION_POST", e.path("action").asText(), e.toString());
+        } else {
+            events.assertNone("loader", p.pid());   // a BPF LSM program on bprm_check sees the binary only
+        }
+    }
+
     private void apply(String name) throws Exception {
         PolicyKernelTests.apply(agent, tmp, name, "enforce", "lsmhooks", """
                 - hook: "bprm_check_security"
