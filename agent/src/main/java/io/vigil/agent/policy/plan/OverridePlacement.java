@@ -30,7 +30,10 @@ public final class OverridePlacement {
         SENDMSG("gen_sendmsg4", "gen_sendmsg6"),
         /** opens of the files the selectors name: FAN_OPEN_PERM, answered by the agent */
         OPEN,
-        /** execs of the files the selectors name: FAN_OPEN_EXEC_PERM, answered by the agent */
+        /**
+         * execs of the files the selectors name: FAN_OPEN_EXEC_PERM, answered by the agent; when they
+         * name none and no BPF LSM runs, every exec ({@link #EVERY_FILESYSTEM})
+         */
         EXEC;
 
         private final List<String> programs;
