@@ -7,6 +7,7 @@
  *                      -> execve_map[tgid] = {exec key, parent key} -> ring buffer
  */
 #include "lib/process.h"
+#include "lib/socktrack.h"   /* declared here only to be shared with the policy hooks */
 
 /* backend: tracepoint (any kernel with tracepoints) */
 SEC("tracepoint/sched/sched_process_exec")

@@ -21,6 +21,7 @@
 #include "path.h"
 #include "execve_map.h"
 #include "generic_abi.h"
+#include "socktrack.h"
 
 #define GEN_VALUE_ENTRIES 1024    /* entries of each value map (Java writes at most this many) */
 #define GEN_STASH_ENTRIES 16384   /* threads inside a hooked call at once (return hooks) */
@@ -128,6 +129,10 @@ struct gen_state {
 	struct msg_sockaddr ctx_sa;      /* VIGIL_GEN_ARG_CTX_TUPLE arguments (bpf_generic_sockaddr.c) */
 	struct gen_str_key skey;
 	struct gen_lpm_str_key lkey;
+	__u64 sk[VIGIL_GEN_MAX_ARGS];    /* argument i's struct sock * (sock, socket arguments), else 0 */
+	struct socktrack_owner owner;    /* socktrack's owner of a sock argument, when has_owner */
+	__u32 has_owner;
+	__u32 pad2;
 };
 
 struct gen_heap {
@@ -453,6 +458,7 @@ static long gen_read_arg(__u32 idx, void *ctx)
 		}
 	}
 	h->st.ival[i] = gen_extend(a->type, v);
+	h->st.sk[i] = 0;
 
 	switch (a->type) {
 	case VIGIL_GEN_TYPE_S32: case VIGIL_GEN_TYPE_U32: case VIGIL_GEN_TYPE_S64: case VIGIL_GEN_TYPE_U64:
@@ -528,8 +534,10 @@ static long gen_read_arg(__u32 idx, void *ctx)
 			len = 0;
 		} else if (a->type == VIGIL_GEN_TYPE_SOCK) {
 			gen_sock_tuple((struct sock *)v, sa);
+			h->st.sk[i] = v;
 		} else if (a->type == VIGIL_GEN_TYPE_SOCKET) {
-			gen_sock_tuple(BPF_CORE_READ((struct socket *)v, sk), sa);
+			h->st.sk[i] = (__u64)BPF_CORE_READ((struct socket *)v, sk);
+			gen_sock_tuple((struct sock *)h->st.sk[i], sa);
 			sa->type = BPF_CORE_READ((struct socket *)v, type);
 		} else if (a->type == VIGIL_GEN_TYPE_SKB) {
 			gen_skb_tuple((struct sk_buff *)v, sa);

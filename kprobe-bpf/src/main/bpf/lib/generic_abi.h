@@ -212,6 +212,8 @@ enum vigil_gen_action {
 	VIGIL_GEN_ACT_NOTIFY_ENFORCER = 0x20,/* issue 4 */
 	VIGIL_GEN_ACT_GETURL = 0x40,         /* posted; the agent makes an HTTP GET to the selector's argUrl */
 	VIGIL_GEN_ACT_DNSLOOKUP = 0x80,      /* posted; the agent resolves the selector's argFqdn */
+	VIGIL_GEN_ACT_TRACKSOCK = 0x100,     /* socktrack[sock of argument arg_sock] = current (lib/socktrack.h) */
+	VIGIL_GEN_ACT_UNTRACKSOCK = 0x200,   /* delete socktrack[sock of argument arg_sock] */
 };
 
 /* gen_selector.rate_scope. Java: GenericAbi.RateScope */
@@ -242,7 +244,7 @@ struct gen_selector {
 	__u32 actions;      /*  40: enum vigil_gen_action bits */
 	__s32 arg_error;    /*  44: Override's return value */
 	__u32 arg_sig;      /*  48: Signal's signal */
-	__u32 pad2;         /*  52 */
+	__u32 arg_sock;     /*  52: TrackSock/UntrackSock's argument index (a sock or socket argument) */
 	__u64 rate_ns;      /*  56: Post rateLimit; 0 = none */
 	struct gen_ns_filter ns[VIGIL_GEN_MAX_NS];    /*  64 */
 	struct gen_filter filters[VIGIL_GEN_MAX_FILTERS]; /* 304 */
@@ -260,6 +262,8 @@ enum vigil_gen_hook_flags {
 	VIGIL_GEN_HOOK_SYSCALL_WRAPPER = 0x02, /* kprobe on __x64_sys_*: arguments are in the inner pt_regs */
 	VIGIL_GEN_HOOK_MONITOR = 0x04,         /* policy-mode monitor: enforcement actions are reported, not done */
 	VIGIL_GEN_HOOK_SYSCALL_TP = 0x08,      /* tracepoint backend for a syscall: sys_enter_X / sys_exit_X */
+	VIGIL_GEN_HOOK_TRACK_SOCK = 0x10,      /* returnArgAction TrackSock: socktrack[returned sock] = current */
+	VIGIL_GEN_HOOK_UNTRACK_SOCK = 0x20,    /* returnArgAction UntrackSock: delete socktrack[returned sock] */
 };
 
 /* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 520 + 5 * 36 + 4 = 2864 bytes. */

@@ -20,6 +20,57 @@ static __always_inline void gen_process_key(__u32 tgid, struct msg_execve_key *k
 	key->ktime = guessed_ktime((struct task_struct *)bpf_get_current_task());
 }
 
+/* socktrack[sk] = the current process and thread (lib/socktrack.h). */
+static __always_inline void gen_sock_track(__u64 sk)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct socktrack_owner o = {};
+
+	if (!sk)
+		return;
+	gen_process_key(pid_tgid >> 32, &o.key);
+	o.tid = (__u32)pid_tgid;
+	bpf_map_update_elem(&socktrack, &sk, &o, BPF_ANY);
+}
+
+/* The owner of the last tracked sock among the arguments: Tetragon's read_call_arg replaces the
+ * event's process at each sock and socket argument found in its socktrack_map. Copied, as an
+ * UntrackSock of this very call may delete the entry before the event is built. */
+static __always_inline void gen_sock_owner(struct gen_heap *h, struct gen_config *cfg)
+{
+	struct socktrack_owner *o;
+
+	h->st.has_owner = 0;
+#pragma unroll
+	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
+		if (i >= cfg->nargs)
+			break;
+		if (!h->st.sk[i])
+			continue;
+		o = bpf_map_lookup_elem(&socktrack, &h->st.sk[i]);
+		if (o) {
+			h->st.owner = *o;
+			h->st.has_owner = 1;
+		}
+	}
+}
+
+/* The selector's TrackSock/UntrackSock on the sock of argument arg_sock. */
+static __always_inline void gen_sock_action(struct gen_heap *h, struct gen_selector *s, __u32 actions)
+{
+	__u64 sk;
+
+	if (!(actions & (VIGIL_GEN_ACT_TRACKSOCK | VIGIL_GEN_ACT_UNTRACKSOCK)))
+		return;
+	sk = h->st.sk[index_max(s->arg_sock, VIGIL_GEN_MAX_ARGS - 1)];
+	if (!sk)
+		return;
+	if (actions & VIGIL_GEN_ACT_UNTRACKSOCK)
+		bpf_map_delete_elem(&socktrack, &sk);
+	else
+		gen_sock_track(sk);
+}
+
 #define GEN_SIGKILL 9
 #define GEN_ENFORCING (VIGIL_GEN_ACT_SIGKILL | VIGIL_GEN_ACT_SIGNAL | VIGIL_GEN_ACT_OVERRIDE)
 #define GEN_EPERM 1
@@ -53,6 +104,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	h->st.verdict = 0;
 	h->hdr.nargs = 0;
 	bpf_loop(VIGIL_GEN_MAX_ARGS, gen_read_arg, NULL, 0);
+	gen_sock_owner(h, cfg);
 
 	h->st.matched = 0xff;
 	if (cfg->nselectors) {
@@ -67,6 +119,7 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 			else
 				gen_enforce(h, s, actions);
 		}
+		gen_sock_action(h, s, actions);
 		if (actions & VIGIL_GEN_ACT_NOPOST)
 			return 0;
 		if (!gen_rate_ok(s, h->st.matched)) {
@@ -81,6 +134,10 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	h->hdr.common.ktime = bpf_ktime_get_boot_ns();
 	gen_process_key(pid_tgid >> 32, &h->hdr.process);
 	h->hdr.tid = (__u32)pid_tgid;
+	if (h->st.has_owner) {   /* the sock's owner, not the task that runs (lib/socktrack.h) */
+		h->hdr.process = h->st.owner.key;
+		h->hdr.tid = h->st.owner.tid;
+	}
 	h->hdr.hook_id = cfg->hook_id;
 	h->hdr.ret = h->st.has_ret ? h->st.ret : 0;
 	h->hdr.selector = h->st.matched;
@@ -162,6 +219,11 @@ static __always_inline int gen_return(struct gen_heap *h, struct gen_config *cfg
 	gen_fill_ret(h, cfg, ret);
 	h->st.ret = ret;
 	h->st.has_ret = 1;
+	/* returnArgAction: on every return, before and whatever the selectors, as in Tetragon */
+	if (cfg->flags & VIGIL_GEN_HOOK_TRACK_SOCK)
+		gen_sock_track((__u64)ret);
+	else if ((cfg->flags & VIGIL_GEN_HOOK_UNTRACK_SOCK) && ret)
+		bpf_map_delete_elem(&socktrack, &ret);
 	return gen_run(h, cfg);
 }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 public final class BaseSensors {
     /** Maps every base sensor declares and shares with the others (one fd each). */
     public static final List<String> SHARED_MAPS = List.of("events", "vigil_stats", "execve_map", "exec_heap", "path_heap",
-            "bin_names", "bin_prefix", "bin_postfix", "bin_follow", "bin_alloc", "bin_seed"); // bin_*: lib/binaries.h, lib/execve_map.h; one copy for exec, fork and the policy hooks
+            "bin_names", "bin_prefix", "bin_postfix", "bin_follow", "bin_alloc", "bin_seed", // bin_*: lib/binaries.h, lib/execve_map.h; one copy for exec, fork and the policy hooks
+            "socktrack"); // lib/socktrack.h: the exec sensor declares it for every policy hook to share
 
     public static final SensorSpec EXEC = new SensorSpec("exec", "bpf_exec", Map.of(
             Backend.TRACEPOINT, "vigil_exec_tp",

@@ -169,6 +169,10 @@ public final class GenericAbi {
         /** posted; the agent does the request (io.vigil.agent.policy.events.AgentActionRunner) */
         public static final int GETURL = 0x40;
         public static final int DNSLOOKUP = 0x80;
+        /** socktrack (lib/socktrack.h) of the sock of argument Selector.ARG_SOCK: the current process owns it */
+        public static final int TRACKSOCK = 0x100;
+        /** socktrack: forget the sock of argument Selector.ARG_SOCK */
+        public static final int UNTRACKSOCK = 0x200;
         private Action() {}
     }
 
@@ -186,6 +190,10 @@ public final class GenericAbi {
         public static final int SYSCALL_WRAPPER = 0x02;
         public static final int MONITOR = 0x04;
         public static final int SYSCALL_TP = 0x08;
+        /** returnArgAction TrackSock: socktrack[returned sock] = the current process (lib/socktrack.h) */
+        public static final int TRACK_SOCK = 0x10;
+        /** returnArgAction UntrackSock: delete socktrack[returned sock] */
+        public static final int UNTRACK_SOCK = 0x20;
         private HookFlag() {}
     }
 
@@ -275,6 +283,8 @@ public final class GenericAbi {
         public static final int ACTIONS = 40;
         public static final int ARG_ERROR = 44;
         public static final int ARG_SIG = 48;
+        /** TrackSock/UntrackSock: the args[] slot of the sock */
+        public static final int ARG_SOCK = 52;
         public static final int RATE_NS = 56;
         public static final int NS = 64;
         public static final int FILTERS = 304;

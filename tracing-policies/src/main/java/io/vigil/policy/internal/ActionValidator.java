@@ -177,10 +177,11 @@ final class ActionValidator {
     private void sock(MatchAction a, HookContext c) {
         int index = a.argSock().orElse(0);
         for (ArgSpec arg : c.args()) {
-            if (arg.index() == index && arg.type() != ArgType.SOCK && arg.type() != ArgType.AUTO) {
+            if (arg.index() == index && arg.type() != ArgType.SOCK && arg.type() != ArgType.SOCKET
+                    && arg.type() != ArgType.AUTO) {   // a socket is tracked by its sk, as in Tetragon's copy_socket
                 diag.error(src.has(a, "argSock") ? src.value(a, "argSock") : src.value(a, "action"),
                         a.action().spelling() + " argSock " + index + " names argument index " + index + " of type '"
-                                + arg.type().spelling() + "'; it needs a sock");
+                                + arg.type().spelling() + "'; it needs a sock or socket");
             }
         }
     }

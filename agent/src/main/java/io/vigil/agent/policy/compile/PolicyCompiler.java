@@ -58,9 +58,9 @@ public final class PolicyCompiler {
             List<MapEntry> entries = new ArrayList<>();
             List<ArgDescriptor> args = args(plan, cfg, problems);
             Optional<ArgDescriptor> ret = returnValue(plan, cfg, problems);
-            SockTracking.refuseReturnAction(plan, problems);
+            int track = SockTracking.returnFlags(plan, problems);
             cfg.putInt(GenericAbi.Config.HOOK_ID, id);
-            cfg.putInt(GenericAbi.Config.FLAGS, plan.flags() | monitor);
+            cfg.putInt(GenericAbi.Config.FLAGS, plan.flags() | monitor | track);
             Map<Integer, List<AgentAction>> agentActions = selectors(policy, plan, cfg, entries, bits, ctx, problems);
             if (problems.count() == before) {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
@@ -197,6 +197,17 @@ public final class PolicyCompiler {
                 return new int[] {pos, cfg.get(GenericAbi.Config.ARGS + pos * GenericAbi.Arg.SIZEOF + GenericAbi.Arg.TYPE)};
             }
 
+            @Override
+            public int[] sock(int index) {
+                int pos = position(index);
+                int type = cfg.get(GenericAbi.Config.ARGS + pos * GenericAbi.Arg.SIZEOF + GenericAbi.Arg.TYPE);
+                if (type != GenericAbi.ArgType.SOCK && type != GenericAbi.ArgType.SOCKET) {
+                    throw new IllegalArgumentException("argument with index " + index + " is of type "
+                            + plan.args().get(pos).type().spelling() + "; argSock needs a sock or socket argument");
+                }
+                return new int[] {pos, type};
+            }
+
             /** `args: [p]` and a tracepoint's index are positions in args; a kprobe's index names args[].index. */
             private int position(MatchArgs m) {
                 if (!m.args().isEmpty()) {
@@ -205,8 +216,14 @@ public final class PolicyCompiler {
                     }
                     return m.args().get(0);
                 }
-                int index = m.index().orElse(0);
+                return position(m.index().orElse(0));
+            }
+
+            private int position(int index) {
                 if (plan.hook() instanceof TracepointSpec) {
+                    if (index < 0 || index >= plan.args().size()) {
+                        throw new IllegalArgumentException("no argument at position " + index + " in this hook's args");
+                    }
                     return index;
                 }
                 for (int i = 0; i < plan.args().size(); i++) {

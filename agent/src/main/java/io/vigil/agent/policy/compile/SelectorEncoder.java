@@ -3,6 +3,7 @@ package io.vigil.agent.policy.compile;
 import io.vigil.agent.policy.HookDescriptor.AgentAction;
 import io.vigil.agent.policy.plan.ImplicitFilter;
 import io.vigil.bpf.wire.GenericAbi;
+import io.vigil.policy.ActionType;
 import io.vigil.policy.BinaryOperator;
 import io.vigil.policy.Capability;
 import io.vigil.policy.MatchAction;
@@ -36,6 +37,9 @@ final class SelectorEncoder {
         int[] arg(MatchArgs m);
 
         int[] ret();
+
+        /** TrackSock/UntrackSock's argSock: {slot, abiType} of a sock or socket argument; else IllegalArgumentException */
+        int[] sock(int argSock);
 
         String typeName(int slot);
     }
@@ -96,7 +100,7 @@ final class SelectorEncoder {
         namespaces(base, s.matchNamespaces(), where + ".matchNamespaces");
         capabilities(base, s.matchCapabilities(), where + ".matchCapabilities", CAPS);
         capabilities(base, s.matchCapabilityChanges(), where + ".matchCapabilityChanges", CAP_CHANGES);
-        return actions(base, s.matchActions(), where + ".matchActions");
+        return actions(base, s.matchActions(), slots, where + ".matchActions");
     }
 
     private int filter(int base, int n, MatchArgs m, boolean ret, Slots slots, String where) {
@@ -248,7 +252,7 @@ final class SelectorEncoder {
     }
 
     /** No matchActions: Post. NoPost and the enforcement actions (acted on by issue 4) are encoded as bits. */
-    private List<AgentAction> actions(int base, List<MatchAction> l, String where) {
+    private List<AgentAction> actions(int base, List<MatchAction> l, Slots slots, String where) {
         int bitsSet = l.isEmpty() ? GenericAbi.Action.POST : 0;
         List<AgentAction> agent = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
@@ -296,10 +300,20 @@ final class SelectorEncoder {
                     bitsSet |= GenericAbi.Action.DNSLOOKUP;
                     agentAction(AgentAction.Type.DNS_LOOKUP, a.argFqdn(), "DnsLookup needs argFqdn (a name to resolve)", w, agent);
                 }
-                case TRACK_SOCK, UNTRACK_SOCK -> problems.add(w, "action " + a.action().spelling() + " is not supported yet: "
-                        + SockTracking.REASON);
+                case TRACK_SOCK, UNTRACK_SOCK -> {
+                    if ((bitsSet & (GenericAbi.Action.TRACKSOCK | GenericAbi.Action.UNTRACKSOCK)) != 0) {
+                        problems.add(w, "one TrackSock or UntrackSock per selector (the kernel keeps one argSock)");
+                    }
+                    try {
+                        cfg.putInt(base + GenericAbi.Selector.ARG_SOCK, slots.sock(a.argSock().orElse(0))[0]);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(w, a.action().spelling() + " argSock: " + e.getMessage());
+                    }
+                    bitsSet |= a.action() == ActionType.TRACK_SOCK ? GenericAbi.Action.TRACKSOCK
+                            : GenericAbi.Action.UNTRACKSOCK;
+                }
                 default -> problems.add(w, "action " + a.action().spelling() + " is not supported yet; supported: "
-                        + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer, GetUrl, DnsLookup");
+                        + "Post, NoPost, Sigkill, Override, Signal, NotifyEnforcer, GetUrl, DnsLookup, TrackSock, UntrackSock");
             }
         }
         cfg.putInt(base + GenericAbi.Selector.ACTIONS, bitsSet);

@@ -156,6 +156,12 @@ public final class PolicyEventFactory {
         if ((a & GenericAbi.Action.DNSLOOKUP) != 0) {
             return KprobeAction.DNSLOOKUP;
         }
+        if ((a & GenericAbi.Action.TRACKSOCK) != 0) {   // Tetragon: the selector's action, as with any other
+            return KprobeAction.TRACKSOCK;
+        }
+        if ((a & GenericAbi.Action.UNTRACKSOCK) != 0) {
+            return KprobeAction.UNTRACKSOCK;
+        }
         return KprobeAction.POST;
     }
 

@@ -46,9 +46,9 @@ class CompatibilityCollectorTest {
                   kprobes:
                   - call: "sys_openat"
                     selectors:
-                    - matchActions:
-                      - action: TrackSock
-                        argSock: 0
+                    - matchNamespaceChanges:
+                      - operator: In
+                        values: ["mnt"]
                 """);
         List<Outcome> out = fake().collect(dir);
         Map<String, List<Status>> got = out.stream().collect(Collectors.groupingBy(o -> dir.relativize(o.file()).toString(),
@@ -63,7 +63,7 @@ class CompatibilityCollectorTest {
         assertTrue(md.contains("| kprobe | 4 | 0 | 2 | 0 | 1 | 0 | 1 |"), md);
         assertTrue(md.contains("| b-function.yaml | hook not served | compiles (1 hooks) | tracepoint: b-function.yaml:1:1:"
                 + " spec.kprobes[0].call: commit_creds: this kernel refuses kprobes"), md);
-        assertTrue(md.contains("action TrackSock is not supported"), md);
+        assertTrue(md.contains("matchNamespaceChanges: not supported yet"), md);
     }
 
     @Test
