@@ -435,7 +435,6 @@ public final class GenericAbi {
     /** struct msg_gen_perf_event: a perf_event argument. */
     public static final class GenPerfEvent {
         public static final int KPROBE_FUNC = 0;
-        public static final int KPROBE_FUNC_LEN = 128;
         public static final int CONFIG = 128;
         public static final int PROBE_OFFSET = 136;
         public static final int TYPE = 144;

@@ -196,7 +196,7 @@ final class ArgDecoder {
             return new ArgValue.PerfEventArg("", "", 0, 0);
         }
         byte[] func = java.util.Arrays.copyOfRange(p.array(), GenericAbi.GenPerfEvent.KPROBE_FUNC,
-                GenericAbi.GenPerfEvent.KPROBE_FUNC + GenericAbi.GenPerfEvent.KPROBE_FUNC_LEN);
+                GenericAbi.GenPerfEvent.CONFIG);   // kprobe_func[128] ends where config starts
         return new ArgValue.PerfEventArg(text(func), PerfEventTypes.name(u32(p, GenericAbi.GenPerfEvent.TYPE)),
                 p.getLong(GenericAbi.GenPerfEvent.CONFIG), p.getLong(GenericAbi.GenPerfEvent.PROBE_OFFSET));
     }
