@@ -7,6 +7,8 @@ import static io.vigil.bench.BenchSupport.ms;
 import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.pipeline.PipelineStats;
+import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
+import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.agent.sensors.BaseSensors;
 import io.vigil.agent.sensors.LoadedSensors;
 import io.vigil.agent.sensors.SensorLoader;
@@ -105,7 +107,7 @@ public final class ExecLoopBench {
                 default:
                     System.err.println("usage: ExecLoopBench [--execs N] [--rounds R] "
                             + "[--phases off,sensors,agent,off,auditd] [--json FILE] [--pin] [--agent-warmup 2000]\n"
-                            + "phases: off | sensors | sensors-nodrain | agent | auditd | interleaved | interleaved-sensors, "
+                            + "phases: off | sensors | sensors-nodrain | agent | agent-execfs | auditd | interleaved | interleaved-sensors, "
                             + "in any order and number");
                     System.exit(2);
             }
@@ -144,7 +146,8 @@ public final class ExecLoopBench {
                 case "off": r = off(); break;
                 case "sensors": r = sensorsOnly(true); break;
                 case "sensors-nodrain": r = sensorsOnly(false); break;
-                case "agent": r = agent(); break;
+                case "agent": r = agent(false); break;
+                case "agent-execfs": r = agent(true); break;
                 case "auditd": r = auditd(); break;
                 case "interleaved": r = interleaved(true); break;
                 case "interleaved-sensors": r = interleaved(false); break;
@@ -270,8 +273,40 @@ public final class ExecLoopBench {
         return new Phase(name, ns, cpuOfRun, fmt("bpf %.1f us/child", totalRun / 1e3 / children));
     }
 
-    private Phase agent() throws Exception {
-        System.out.println("[agent] in-process Agent, counting sink" + (json != null ? " + JSON file " + json : ""));
+    /**
+     * The policy of phase agent-execfs: Tetragon's lsm_bprm_check.yaml shape, whose selectors name no
+     * file, so (without BPF LSM) every exec of the host waits for the agent on filesystem-wide
+     * FAN_OPEN_EXEC_PERM marks. execloop's children do not match (binary not bash): each is evaluated
+     * and allowed, the common case such a policy costs.
+     */
+    private static final String EXECFS_POLICY = """
+            apiVersion: cilium.io/v1alpha1
+            kind: TracingPolicy
+            metadata:
+              name: "bench-execfs"
+            spec:
+              lsmhooks:
+              - hook: "bprm_check_security"
+                args:
+                - index: 0
+                  type: "linux_binprm"
+                selectors:
+                - matchBinaries:
+                  - operator: "In"
+                    values: ["/usr/bin/bash"]
+                  matchArgs:
+                  - index: 0
+                    operator: "Postfix"
+                    values: ["contrib/tester-progs/nop"]
+                  matchActions:
+                  - action: Override
+                    argError: -1
+            """;
+
+    private Phase agent(boolean execfs) throws Exception {
+        String name = execfs ? "agent-execfs" : "agent";
+        System.out.println("[" + name + "] in-process Agent, counting sink" + (json != null ? " + JSON file " + json : "")
+                + (execfs ? " + an exec Override on every filesystem (EXECFS_POLICY)" : ""));
         CountingSink counter = new CountingSink();
         List<EventSink> sinks = new ArrayList<>();
         sinks.add(counter);
@@ -289,8 +324,17 @@ public final class ExecLoopBench {
         long sent;
         long full;
         PipelineStats st;
-        Agent agent = Agent.start(cfg, sinks);
+        Agent agent = execfs ? Agent.start(cfg, sinks, KernelPolicyInstaller.FACTORY) : Agent.start(cfg, sinks);
         try {
+            if (execfs) {
+                Path dir = Files.createTempDirectory("vigil-bench-execfs");
+                List<String> errors = agent.policies().orElseThrow().applyFile(
+                        Files.writeString(dir.resolve("execfs.yaml"), EXECFS_POLICY), PolicyManager.Origin.CONTROL);
+                if (!errors.isEmpty()) {
+                    throw new IllegalStateException("the agent-execfs policy did not load: " + errors);
+                }
+                System.out.println("  placement: " + agent.policies().orElseThrow().list().get(0).attachments());
+            }
             Thread.sleep(1000); // start-up events out of the way
             if (agentWarmup > 0) {
                 // an agent runs for days: let the JIT compile its hot paths before measuring
@@ -318,7 +362,7 @@ public final class ExecLoopBench {
         }
         st = agent.pipelineStats();
         lastCpu = cpuOfRun;
-        printRounds("agent", ns);
+        printRounds(name, ns);
 
         long expected = (long) execs * rounds;
         long ex = counter.execs(pid[0]);
@@ -350,7 +394,7 @@ public final class ExecLoopBench {
         if (full > 0 || st.lost() > 0) {
             lost = true;
         }
-        return new Phase("agent", ns, cpuOfRun, fmt("JVM %.1f us/child", cpu / 1e3 / expected));
+        return new Phase(name, ns, cpuOfRun, fmt("JVM %.1f us/child", cpu / 1e3 / expected));
     }
 
     /**
@@ -552,15 +596,15 @@ public final class ExecLoopBench {
             System.out.println(fmt("  drift: last off / first off = %.3f", last / first));
         }
         for (Phase p : done) {
-            if (p.name().equals("agent")) {
+            if (p.name().startsWith("agent")) {
                 double r = p.median() / off;
-                System.out.println(fmt("agent on/off ratio: %.3f (target <= 1.05: %s); workload CPU on/off %.3f%s", r,
+                System.out.println(fmt("%s on/off ratio: %.3f (target <= 1.05: %s); workload CPU on/off %.3f%s", p.name(), r,
                         r <= 1.05 ? "met" : "NOT met", p.cpuMedian() / offCpu,
                         offs.size() >= 2 ? fmt("; vs the off phase before %.3f, after %.3f",
                                 p.median() / offs.get(0).median(), p.median() / offs.get(offs.size() - 1).median()) : ""));
             }
         }
-        if (done.stream().anyMatch(p -> p.name().equals("agent"))) {
+        if (done.stream().anyMatch(p -> p.name().startsWith("agent"))) {
             System.out.println(lost ? "EVENTS LOST: the agent did not deliver every exec and exit (exit status 1)"
                     : "events: every exec and exit of the workload was delivered");
         }

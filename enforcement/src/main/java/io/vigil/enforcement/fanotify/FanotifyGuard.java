@@ -89,6 +89,11 @@ public final class FanotifyGuard implements AutoCloseable {
         fan.flush(FanotifyLibC.FAN_MARK_FILESYSTEM);
     }
 
+    /** Removes every mark of one type (FILE and DIRECTORY are both inode marks: either removes both). */
+    public void unprotectEvery(MarkTarget target) throws FanotifyException {
+        fan.flush(target.markFlags());
+    }
+
     public GuardCounters counters() {
         return counters;
     }

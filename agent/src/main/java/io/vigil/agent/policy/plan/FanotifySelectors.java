@@ -39,6 +39,15 @@ public final class FanotifySelectors {
 
     /** As above; {@code placement} says which use of fanotify the reasons are about. */
     static List<String> unsupported(HookSpec h, OverridePlacement.Served s, String placement) {
+        return unsupported(h, s, placement, true);
+    }
+
+    /**
+     * Why the selectors cannot be decided on the event; {@code needNames}: marks go on the files the
+     * selectors name, so each selector must name them (false for filesystem-wide exec marks, which see
+     * every exec).
+     */
+    static List<String> unsupported(HookSpec h, OverridePlacement.Served s, String placement, boolean needNames) {
         int file = s.args().keySet().iterator().next();
         List<String> out = new ArrayList<>();
         String what = placement + ", which gives the file and the opener only: ";
@@ -59,7 +68,7 @@ public final class FanotifySelectors {
                 }
                 named |= m.operator() == ArgOperator.EQUAL || m.operator() == ArgOperator.PREFIX;
             }
-            if (!named) {
+            if (!named && needNames) {
                 out.add(at + "Vigil marks only the files and directories a policy names, so unrelated opens pay nothing:"
                         + " give argument " + file + " an Equal (files) or Prefix (directories) filter");
             }
@@ -81,6 +90,12 @@ public final class FanotifySelectors {
             }
         }
         return out;
+    }
+
+    /** Whether a selector has no filter (matchArgs, matchBinaries, matchPIDs): every event matches it. */
+    public static boolean matchesEverything(HookSpec h) {
+        return h.selectors().stream().anyMatch(s -> s.matchArgs().isEmpty() && s.matchBinaries().isEmpty()
+                && s.matchPids().isEmpty());
     }
 
     /** The paths the selectors name: Equal values (files) and Prefix values (directories or name prefixes). */

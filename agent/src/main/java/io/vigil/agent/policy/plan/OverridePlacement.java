@@ -30,7 +30,10 @@ public final class OverridePlacement {
         SENDMSG("gen_sendmsg4", "gen_sendmsg6"),
         /** opens of the files the selectors name: FAN_OPEN_PERM, answered by the agent */
         OPEN,
-        /** execs of the files the selectors name: FAN_OPEN_EXEC_PERM, answered by the agent */
+        /**
+         * execs of the files the selectors name: FAN_OPEN_EXEC_PERM, answered by the agent; when they
+         * name none and no BPF LSM runs, every exec ({@link #EVERY_FILESYSTEM})
+         */
         EXEC;
 
         private final List<String> programs;
@@ -48,6 +51,13 @@ public final class OverridePlacement {
             return programs.isEmpty();
         }
     }
+
+    /**
+     * The attachment target of an exec hook on filesystem-wide FAN_OPEN_EXEC_PERM marks (its selectors
+     * name no file): what `vigil policy list` shows, and what tells FanotifyHooks to mark every filesystem.
+     * A hook on marks of the files it names has the target "".
+     */
+    public static final String EVERY_FILESYSTEM = "FAN_OPEN_EXEC_PERM (every filesystem)";
 
     private static final Set<ArgType> SOCKETS = EnumSet.of(ArgType.SOCK, ArgType.SOCKET, ArgType.SOCKADDR);
     /** The file a fanotify event names, as the path the kernel resolved (symlinks followed). */

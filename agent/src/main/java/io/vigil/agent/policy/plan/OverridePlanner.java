@@ -36,6 +36,12 @@ final class OverridePlanner {
      */
     Optional<HookPlan> plan(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
             HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
+        return plan(h, served, functionName, kind, where, false, p);
+    }
+
+    /** @param everyFilesystem an exec hook whose selectors name no file goes on filesystem-wide marks */
+    private Optional<HookPlan> plan(HookSpec h, Optional<OverridePlacement.Served> served, String functionName,
+            HookDescriptor.Kind kind, String where, boolean everyFilesystem, HookPlanner.Problems p) {
         if (served.isEmpty()) {
             String lsm = host.bpfLsm()
                     ? " and, on this kernel, BPF LSM programs, which serve LSM hooks and the security_ functions that call"
@@ -59,7 +65,7 @@ final class OverridePlanner {
             return Optional.empty();
         }
         if (served.get().family().fanotify()) {
-            return planFanotify(h, served.get(), functionName, kind, where, p);
+            return planFanotify(h, served.get(), functionName, kind, where, everyFilesystem, p);
         }
         Optional<Path> cgroup = host.cgroup2Root();
         if (cgroup.isEmpty()) {
@@ -91,11 +97,16 @@ final class OverridePlanner {
 
     /**
      * File open/exec Override: fanotify permission events on the files, directories the selectors
-     * name, answered by the agent (FileSelectors evaluates the selectors there, in Java).
+     * name, answered by the agent (FanotifySelectors evaluates the selectors there, in Java). With
+     * {@code everyFilesystem}, an exec hook whose selectors do not name the files goes on
+     * FAN_OPEN_EXEC_PERM marks of every filesystem instead: every exec waits for the agent. Never
+     * opens: they are far too frequent to hold each one for the agent.
      */
     private Optional<HookPlan> planFanotify(HookSpec h, OverridePlacement.Served s, String functionName,
-            HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
-        List<String> why = FanotifySelectors.unsupported(h, s);
+            HookDescriptor.Kind kind, String where, boolean everyFilesystem, HookPlanner.Problems p) {
+        boolean wide = everyFilesystem && s.family() == OverridePlacement.Family.EXEC;
+        List<String> why = FanotifySelectors.unsupported(h, s,
+                "Override on " + h.target() + " is decided by the agent on a fanotify permission event", !wide);
         if (!why.isEmpty()) {
             why.forEach(w -> p.add(where + ".selectors", w));
             return Optional.empty();
@@ -113,7 +124,8 @@ final class OverridePlanner {
             args.add(new ArgPlan(a, t, 0, a.index(), 0, 0, 0, 0, 0));
         }
         String access = s.family() == OverridePlacement.Family.EXEC ? "exec" : "open";
-        return Optional.of(new HookPlan(h, where, HookPlanner.FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, "")),
+        String target = wide ? OverridePlacement.EVERY_FILESYSTEM : "";
+        return Optional.of(new HookPlan(h, where, HookPlanner.FANOTIFY_OBJECT, List.of(new Attachment(access, AttachKind.FANOTIFY, target)),
                 0, false, true, args, 0, kind, functionName, "", "", List.of(), Optional.empty()));
     }
 
@@ -122,7 +134,8 @@ final class OverridePlanner {
      * fanotify marks on the files the selectors name): they cost nothing elsewhere and match a named
      * file by its inode, so a hard link or a bind mount is the same file. Otherwise, on a kernel that
      * runs BPF LSM programs, a program on the LSM hook, which fails the call with argError before it
-     * runs. Otherwise the scoped placement's reasons.
+     * runs. Otherwise, for an exec hook, fanotify marks on every filesystem (every exec of the host
+     * waits for the agent: the last resort). Otherwise the scoped placement's reasons.
      *
      * @param lsmHook the BPF LSM hook behind the function, when this kernel can run a program on it
      */
@@ -130,11 +143,18 @@ final class OverridePlanner {
             Optional<String> lsmHook, HookDescriptor.Kind kind, String where, HookPlanner.Problems p) {
         HookPlanner.Problems scoped = p.scratch();
         Optional<HookPlan> plan = plan(h, served, functionName, kind, where, scoped);
-        if (plan.isPresent() || lsmHook.isEmpty()) {
+        if (plan.isPresent()) {
             p.absorb(scoped);
             return plan;
         }
-        return planBpfLsm(h, lsmHook.get(), functionName, kind, where, p);
+        if (lsmHook.isPresent()) {
+            return planBpfLsm(h, lsmHook.get(), functionName, kind, where, p);
+        }
+        if (served.isPresent() && served.get().family() == OverridePlacement.Family.EXEC) {
+            return plan(h, served, functionName, kind, where, true, p);   // its reasons are the ones left
+        }
+        p.absorb(scoped);
+        return plan;
     }
 
     private Optional<HookPlan> planBpfLsm(HookSpec h, String hook, String functionName, HookDescriptor.Kind kind,

@@ -2,10 +2,12 @@ package io.vigil.agent.policy.runtime;
 
 import io.vigil.agent.policy.HookDescriptor;
 import io.vigil.agent.policy.plan.FanotifySelectors;
+import io.vigil.agent.policy.plan.OverridePlacement;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.enforcement.fanotify.Access;
 import io.vigil.enforcement.fanotify.Decision;
+import io.vigil.enforcement.fanotify.EveryFilesystem;
 import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.enforcement.fanotify.FanotifyGuard;
 import io.vigil.enforcement.fanotify.GuardEvent;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * File open/exec hooks that Override, on this kernel's only deny for files: fanotify permission
  * events on the files and directories the selectors name (FanotifySelectors.named), answered by
  * the agent with the hook's selectors. One fanotify group for the agent, started with the first
- * such hook; marks are counted so that two hooks can name the same directory.
+ * such hook; marks are counted so that two hooks can name the same directory. An exec hook whose
+ * selectors name no file (OverridePlacement.EVERY_FILESYSTEM) shares filesystem marks on every
+ * filesystem (EveryFilesystem), kept while one such hook is loaded: every exec then waits for the agent.
  *
  * <p>Each matched event (unless NoPost) becomes a struct msg_generic on the agent's event path
  * (FileDenyRecords), so it is enriched and exported like the kernel's events. Fail-safe: when the
@@ -64,6 +68,9 @@ final class FanotifyHooks implements AutoCloseable {
     private final Map<Mark, Integer> marks = new HashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private FanotifyGuard guard;
+    /** The filesystem-wide exec marks, and how many hooks use them. */
+    private EveryFilesystem everyFilesystem;
+    private int everyFilesystemHooks;
 
     /**
      * @param names the files the hook names with Equal, by (st_dev, st_ino): an open through another
@@ -76,10 +83,12 @@ final class FanotifyHooks implements AutoCloseable {
     final class Handle implements AutoCloseable {
         private final Rule rule;
         private final List<Mark> marked;
+        private final boolean wide;
 
-        private Handle(Rule rule, List<Mark> marked) {
+        private Handle(Rule rule, List<Mark> marked, boolean wide) {
             this.rule = rule;
             this.marked = marked;
+            this.wide = wide;
         }
 
         /** Sets policy-mode monitor for the next decisions; returns the previous setting. */
@@ -89,7 +98,7 @@ final class FanotifyHooks implements AutoCloseable {
 
         @Override
         public void close() {
-            remove(rule, marked);
+            remove(rule, marked, wide);
         }
     }
 
@@ -117,11 +126,18 @@ final class FanotifyHooks implements AutoCloseable {
         return new FanotifyObservers(records, openers, bootNanos, overflowed);
     }
 
-    /** Marks what the hook names and starts deciding its events; the handle undoes both. */
-    synchronized Handle add(HookDescriptor hook, HookSpec spec, String access, PolicyMode mode)
+    /**
+     * Marks what the hook names (or, for {@code target} {@link OverridePlacement#EVERY_FILESYSTEM}, every
+     * filesystem for exec) and starts deciding its events; the handle undoes both.
+     */
+    synchronized Handle add(HookDescriptor hook, HookSpec spec, String access, String target, PolicyMode mode)
             throws FanotifyException, IOException {
         Access a = "exec".equals(access) ? Access.EXEC : Access.OPEN;
-        List<Mark> wanted = new ArrayList<>(marksFor(spec, a));
+        boolean wide = OverridePlacement.EVERY_FILESYSTEM.equals(target);
+        if (wide && a != Access.EXEC) {
+            throw new IllegalArgumentException("filesystem-wide marks are for execs only, not " + access);
+        }
+        List<Mark> wanted = wide ? List.of() : new ArrayList<>(marksFor(spec, a));
         if (guard == null) {
             guard = FanotifyGuard.builder(this::decide).listener(this::onAnswered).decisionTimeout(DECISION_TIMEOUT).start();
         }
@@ -131,20 +147,58 @@ final class FanotifyHooks implements AutoCloseable {
                 mark(m);
                 done.add(m);
             }
+            if (wide && everyFilesystemHooks++ == 0) {
+                everyFilesystem = EveryFilesystem.start(guard, Set.of(Access.EXEC));
+            }
         } catch (FanotifyException | RuntimeException e) {
+            if (wide && --everyFilesystemHooks == 0) {
+                everyFilesystem = null;   // start failed: nothing to close
+            }
             done.forEach(this::unmark);
+            if (rules.isEmpty()) {
+                guard.close();
+                guard = null;
+            }
             throw e;
         }
         Rule rule = new Rule(hook, spec, a == Access.EXEC, new AtomicBoolean(mode == PolicyMode.MONITOR), hook.args().size(),
                 namedInodes(spec));
         rules.add(rule);
-        log.info("fanotify: {} marks for {} of policy {}", wanted.size(), hook.functionName(), hook.policyName());
-        return new Handle(rule, wanted);
+        if (wide) {
+            warnEveryExec(hook, spec);
+        } else {
+            log.info("fanotify: {} marks for {} of policy {}", wanted.size(), hook.functionName(), hook.policyName());
+        }
+        warnImaHash(hook, spec);
+        return new Handle(rule, wanted, wide);
     }
 
-    private synchronized void remove(Rule rule, List<Mark> marked) {
+    private void warnEveryExec(HookDescriptor hook, HookSpec spec) {
+        log.warn("fanotify: {} of policy {} names no file, so it runs on FAN_OPEN_EXEC_PERM marks of every filesystem"
+                + " ({} marked, {} refused): every exec of the host waits for the agent's answer (denied with EPERM after"
+                + " {} ms without one); filesystems mounted in other mount namespaces only are not covered",
+                hook.functionName(), hook.policyName(), everyFilesystem.marked().size(), everyFilesystem.failed(),
+                DECISION_TIMEOUT.toMillis());
+        if (FanotifySelectors.matchesEverything(spec)) {
+            log.warn("fanotify: a selector of {} of policy {} has no filter: it matches every exec of the host",
+                    hook.functionName(), hook.policyName());
+        }
+    }
+
+    private static void warnImaHash(HookDescriptor hook, HookSpec spec) {
+        if (spec.selectors().stream().anyMatch(s -> s.matchActions().stream().anyMatch(x -> x.imaHash()))) {
+            log.warn("fanotify: {} of policy {}: imaHash is not computed here (the agent decides on a fanotify event,"
+                    + " without the kernel's IMA); its events carry no hash", hook.functionName(), hook.policyName());
+        }
+    }
+
+    private synchronized void remove(Rule rule, List<Mark> marked, boolean wide) {
         if (rules.remove(rule)) {
             marked.forEach(this::unmark);
+            if (wide && --everyFilesystemHooks == 0) {
+                everyFilesystem.close();
+                everyFilesystem = null;
+            }
         }
         if (rules.isEmpty() && guard != null) {   // no hook left: no group, no threads
             guard.close();
@@ -244,13 +298,20 @@ final class FanotifyHooks implements AutoCloseable {
         return failures.get();
     }
 
-    /** On the guard's decision threads: every rule that applies; any Override in enforce mode denies. */
+    /**
+     * On the guard's decision threads: every rule that applies; any Override in enforce mode denies.
+     * Exec rules decide FAN_OPEN_EXEC_PERM, open rules FAN_OPEN_PERM: an exec makes both events when
+     * both are marked (exec first), so each rule sees it once.
+     */
     private Decision decide(PermissionRequest r) {
         String binary = Openers.binaryOf(r.pid());
+        if (r.exec() && Openers.spawnedBySelf(r.pid(), binary)) {
+            return Decision.allow("the agent's own spawn");   // its child, still the agent's binary: never waits on policy
+        }
         boolean deny = false;
         String reason = "";
         for (Rule rule : rules) {
-            if (rule.exec() && !r.exec()) {
+            if (rule.exec() != r.exec()) {
                 continue;
             }
             String path = rule.names().getOrDefault(new Inode(r.dev(), r.ino()), r.path());
@@ -280,6 +341,11 @@ final class FanotifyHooks implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (everyFilesystem != null) {
+            everyFilesystem.close();
+            everyFilesystem = null;
+            everyFilesystemHooks = 0;
+        }
         if (guard != null) {
             guard.close();
             guard = null;

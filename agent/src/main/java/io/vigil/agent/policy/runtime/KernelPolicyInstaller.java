@@ -202,7 +202,8 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             log.warn("policy {}: hook {} runs on fanotify marks, which cannot be pinned: when the agent exits, the "
                     + "kernel allows what it denied", h.descriptor().policyName(), describe(h.descriptor()));
         }
-        return fanotify.add(h.descriptor(), h.spec(), h.image().attachments().get(0).program(), mode);
+        HookImage.Attachment a = h.image().attachments().get(0);
+        return fanotify.add(h.descriptor(), h.spec(), a.program(), a.target(), mode);
     }
 
     @Override

@@ -24,6 +24,26 @@ final class Openers {
         }
     }
 
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final String SELF_EXE = binaryOf((int) SELF);
+
+    /**
+     * Whether the process is the agent's child still running the agent's binary: the JVM's spawn of a
+     * helper (jspawnhelper), which the agent itself waits for. Reads /proc/PID/stat only then.
+     */
+    static boolean spawnedBySelf(int pid, String binary) {
+        if (SELF_EXE.isEmpty() || !SELF_EXE.equals(binary)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");   // after "pid (comm) ": state ppid ...
+            return Long.parseLong(f[1]) == SELF;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * The opener as /proc and execve_map show the pid now: an opener that has exited is unknown, a
      * process that took its pid is taken for it. For installers without the process model; the

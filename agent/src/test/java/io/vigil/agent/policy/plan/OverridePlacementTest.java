@@ -2,6 +2,7 @@ package io.vigil.agent.policy.plan;
 
 import static io.vigil.agent.policy.plan.TestPolicies.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -226,7 +227,8 @@ class OverridePlacementTest {
 
     @Test
     void withoutBpfLsmOrForASyscallTheOverrideIsRefusedWithTheReason() throws Exception {
-        PolicyRejectedException noLsm = assertThrows(PolicyRejectedException.class, () -> plan(TP, "lsmhooks", EXEC_BY_SUFFIX));
+        PolicyRejectedException noLsm = assertThrows(PolicyRejectedException.class, () -> plan(TP, "lsmhooks",
+                EXEC_BY_SUFFIX.replace("bprm_check_security", "file_open").replace("linux_binprm", "file")));
         assertTrue(noLsm.getMessage().contains("Equal (files) or Prefix (directories)"), noLsm.getMessage());
         PolicyRejectedException syscall = assertThrows(PolicyRejectedException.class,
                 () -> plan(LSM, "kprobes", override("sys_linkat", true, 0, "int", "Override")));
@@ -234,5 +236,108 @@ class OverridePlacementTest {
         PolicyRejectedException ret = assertThrows(PolicyRejectedException.class, () -> plan(LSM, "kprobes",
                 override("security_inode_mkdir", false, 0, "int", "Override").replace("  syscall: false", "  syscall: false\n  return: true\n  returnArg:\n    index: 0\n    type: int")));
         assertTrue(ret.getMessage().contains("BPF LSM program on inode_mkdir"), ret.getMessage());
+    }
+
+    private static final Attachment EVERY_FS = new Attachment("exec", AttachKind.FANOTIFY, OverridePlacement.EVERY_FILESYSTEM);
+
+    @Test
+    void withoutBpfLsmAnExecHookThatNamesNoFileGoesOnEveryFilesystem() throws Exception {
+        HookPlan lsm = plan(TP, "lsmhooks", EXEC_BY_SUFFIX).get(0);
+        assertEquals("fanotify", lsm.object());
+        assertEquals(List.of(EVERY_FS), lsm.attachments());
+        assertEquals("bprm_check_security", lsm.functionName());
+
+        HookPlan binaries = plan(TP, "kprobes", """
+                - call: "sys_execve"
+                  syscall: true
+                  args:
+                  - index: 0
+                    type: "string"
+                  selectors:
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["/usr/bin/bash"]
+                    matchArgs:
+                    - index: 0
+                      operator: "NotPrefix"
+                      values: ["/usr/"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                """).get(0);
+        assertEquals(List.of(EVERY_FS), binaries.attachments(), "NotPrefix names no file either");
+
+        HookPlan everything = plan(TP, "kprobes", override("security_bprm_check", false, 0, "linux_binprm", "Override")).get(0);
+        assertEquals(List.of(EVERY_FS), everything.attachments(), "no filter at all: allowed (the agent warns)");
+        assertTrue(FanotifySelectors.matchesEverything(everything.hook()));
+        assertFalse(FanotifySelectors.matchesEverything(binaries.hook()));
+    }
+
+    @Test
+    void aSelectorThatNamesTheBinaryBesideOneThatDoesNotPutsTheHookOnEveryFilesystem() throws Exception {
+        HookPlan p = plan(TP, "lsmhooks", EXEC_BY_SUFFIX.replace("  selectors:\n", "  selectors:\n"
+                + "  - matchArgs:\n    - index: 0\n      operator: \"Equal\"\n      values: [\"/usr/bin/nc\"]\n"
+                + "    matchActions:\n    - action: Post\n")).get(0);
+        assertEquals(List.of(EVERY_FS), p.attachments(), "one selector without a name: marks on the names would miss it");
+    }
+
+    @Test
+    void anExecHookThatNamesItsFilesStaysOnTheirMarks() throws Exception {
+        HookPlan p = plan(TP, "lsmhooks", EXEC_BY_SUFFIX.replace("Postfix", "Prefix").replace("/nc", "/opt/tools/")).get(0);
+        assertEquals(List.of(new Attachment("exec", AttachKind.FANOTIFY, "")), p.attachments());
+    }
+
+    @Test
+    void opensThatNameNoFileAndFiltersTheEventLacksAreStillRefused() {
+        PolicyRejectedException open = assertThrows(PolicyRejectedException.class, () -> plan(TP, "kprobes", """
+                - call: "sys_openat"
+                  syscall: true
+                  args:
+                  - index: 1
+                    type: "string"
+                  selectors:
+                  - matchArgs:
+                    - index: 1
+                      operator: "Postfix"
+                      values: [".key"]
+                    matchActions:
+                    - action: Override
+                      argError: -1
+                """));
+        assertTrue(open.getMessage().contains("Vigil marks only the files and directories a policy names")
+                && open.getMessage().contains("give argument 1 an Equal (files) or Prefix (directories) filter"), open.getMessage());
+
+        PolicyRejectedException ns = assertThrows(PolicyRejectedException.class, () -> plan(TP, "lsmhooks",
+                EXEC_BY_SUFFIX.replace("    matchActions:\n", "    matchNamespaces:\n    - namespace: Mnt\n"
+                        + "      operator: In\n      values: [\"host_ns\"]\n    matchActions:\n")));
+        assertTrue(ns.getMessage().contains("use matchArgs on the file, matchBinaries and matchPIDs only"), ns.getMessage());
+        assertFalse(ns.getMessage().contains("give argument 0"), "on every filesystem no name is needed: " + ns.getMessage());
+    }
+
+    @Test
+    void tetragonsLsmBprmCheckExampleLoadsOnTheTracepointBackend() throws Exception {
+        HookPlan p = plan(TP, "lsmhooks", """
+                - hook: "bprm_check_security"
+                  args:
+                    - index: 0
+                      type: "linux_binprm"
+                  selectors:
+                  - matchBinaries:
+                    - operator: "In"
+                      values:
+                      - "/usr/bin/zsh"
+                      - "/usr/bin/bash"
+                    matchArgs:
+                      - index: 0
+                        operator: "Postfix"
+                        values:
+                          - "contrib/tester-progs/nop"
+                    matchActions:
+                      - action: Override
+                        argError: -1
+                      - action: Post
+                        imaHash: true
+                """).get(0);
+        assertEquals(List.of(EVERY_FS), p.attachments());
     }
 }

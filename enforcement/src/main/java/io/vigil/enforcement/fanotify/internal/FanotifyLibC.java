@@ -71,6 +71,9 @@ public interface FanotifyLibC {
     int EFD_CLOEXEC = 0x80000; // include/uapi/linux/eventfd.h (== O_CLOEXEC)
     int EFD_NONBLOCK = 0x800; // == O_NONBLOCK
     short POLLIN = 0x0001; // include/uapi/asm-generic/poll.h
+    /** /proc/self/mountinfo signals a mount or unmount with POLLPRI | POLLERR (proc(5)). */
+    short POLLPRI = 0x0002;
+    short POLLERR = 0x0008;
     /** struct pollfd {int fd; short events; short revents;} */
     int SIZEOF_POLLFD = 8;
 
@@ -83,6 +86,8 @@ public interface FanotifyLibC {
     @ssize_t long write(int fd, Pointer buf, @size_t long count);
 
     int close(int fd);
+
+    int open(String path, int flags);
 
     /** struct stat is written to buf; st_dev at 0, st_ino at 8 (u64 each on x86_64 and arm64). */
     int fstat(int fd, Pointer statBuf);
