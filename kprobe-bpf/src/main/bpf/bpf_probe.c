@@ -48,6 +48,7 @@ struct vigil_wire_structs {
 	struct msg_gen_bpf_map msg_gen_bpf_map;
 	struct msg_gen_user_ns msg_gen_user_ns;
 	struct msg_gen_module msg_gen_module;
+	struct msg_gen_perf_event msg_gen_perf_event;
 	struct msg_generic msg_generic;
 	struct msg_gen_arg msg_gen_arg;
 	/* asset_abi.h <-> io.vigil.bpf.wire.AssetAbi */

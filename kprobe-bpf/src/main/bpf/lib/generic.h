@@ -554,6 +554,8 @@ static long gen_read_arg(__u32 idx, void *ctx)
 	case VIGIL_GEN_TYPE_BPF_MAP:
 	case VIGIL_GEN_TYPE_USER_NS:
 	case VIGIL_GEN_TYPE_MODULE:
+	case VIGIL_GEN_TYPE_PERF_EVENT:
+	case VIGIL_GEN_TYPE_IOV_ITER:
 		len = gen_write_kobj(a->type, v, dst, &flags);
 		break;
 	case VIGIL_GEN_TYPE_CRED:

@@ -66,6 +66,9 @@ enum vigil_gen_type {
 	VIGIL_GEN_TYPE_BPF_MAP = 28,     /* struct bpf_map * -> struct msg_gen_bpf_map */
 	VIGIL_GEN_TYPE_USER_NS = 29,     /* struct user_namespace * -> struct msg_gen_user_ns */
 	VIGIL_GEN_TYPE_MODULE = 30,      /* struct module * -> struct msg_gen_module */
+	VIGIL_GEN_TYPE_PERF_EVENT = 31,  /* struct perf_event * -> struct msg_gen_perf_event */
+	VIGIL_GEN_TYPE_IOV_ITER = 32,    /* struct iov_iter * -> the bytes of its first user segment (ITER_UBUF, ITER_IOVEC),
+	                                  * at most VIGIL_GEN_ARG_BYTES, as char_buf */
 };
 
 /* gen_arg.flags. Java: GenericAbi.ArgFlag */
@@ -377,12 +380,23 @@ struct msg_gen_module {
 	char name[56];         /*  8: MODULE_NAME_LEN, NUL-terminated */
 };                         /* 64 */
 
+/* Sent for a perf_event argument (Tetragon's perf_event_arg). kprobe_func and probe_offset only
+ * for an event of the "kprobe" PMU (attr.config1/config2 mean something else on other PMUs).
+ * 152 bytes. Java: GenericAbi.GenPerfEvent */
+struct msg_gen_perf_event {
+	char kprobe_func[128]; /*   0: KSYM_NAME_LEN, NUL-terminated; empty unless a kprobe event by name */
+	__u64 config;          /* 128: attr.config */
+	__u64 probe_offset;    /* 136: attr.probe_offset (kprobe events only, else 0) */
+	__u32 type;            /* 144: attr.type (PERF_TYPE_*, or the dynamic type of a PMU such as kprobe) */
+	__u32 pad;             /* 148 */
+};                         /* 152 */
+
 /* VIGIL_MSG_OP_GENERIC: one hook call that a selector posted. Fixed part, then nargs arguments,
  * each a struct msg_gen_arg followed by len bytes (no padding between arguments):
  * integers 8 bytes (sign- or zero-extended), strings/paths/char_buf their bytes without NUL,
  * socket types a struct msg_sockaddr, cred a struct msg_gen_cred, bpf_attr a struct msg_gen_bpf_attr,
  * bpf_map a struct msg_gen_bpf_map, user_namespace a struct msg_gen_user_ns, module a struct
- * msg_gen_module. */
+ * msg_gen_module, perf_event a struct msg_gen_perf_event, iov_iter its bytes. */
 struct msg_generic {
 	struct msg_common common;       /*  0 */
 	struct msg_execve_key process;  /* 16 */

@@ -77,6 +77,7 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.GenBpfMap.class, "msg_gen_bpf_map");
         GENERIC.put(GenericAbi.GenUserNs.class, "msg_gen_user_ns");
         GENERIC.put(GenericAbi.GenModule.class, "msg_gen_module");
+        GENERIC.put(GenericAbi.GenPerfEvent.class, "msg_gen_perf_event");
         GENERIC.put(GenericAbi.MsgGeneric.class, "msg_generic");
         GENERIC.put(GenericAbi.MsgArg.class, "msg_gen_arg");
         STRUCTS.putAll(GENERIC);

@@ -45,13 +45,13 @@ public enum ArgType implements Spelled {
     /** Declares an argument without reading it. */
     NOP("nop", -1, Value.OPAQUE, VigilSupport.PLANNED),
     BPF_ATTR("bpf_attr", 19, Value.OPAQUE, VigilSupport.PLANNED),
-    PERF_EVENT("perf_event", 20, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    PERF_EVENT("perf_event", 20, Value.OPAQUE, VigilSupport.PLANNED),
     BPF_MAP("bpf_map", 21, Value.OPAQUE, VigilSupport.PLANNED),
     USER_NAMESPACE("user_namespace", 22, Value.OPAQUE, VigilSupport.PLANNED),
     /** A single capability number (e.g. cap_capable's {@code int cap}); not filterable in Tetragon. */
     CAPABILITY("capability", 23, Value.OPAQUE, VigilSupport.PLANNED),
     KIOCB("kiocb", 24, Value.OPAQUE, VigilSupport.PLANNED),
-    IOV_ITER("iov_iter", 25, Value.OPAQUE, VigilSupport.PARSED_ONLY),
+    IOV_ITER("iov_iter", 25, Value.OPAQUE, VigilSupport.PLANNED),
     CRED("cred", 8, Value.OPAQUE, VigilSupport.PLANNED),
     CONST_BUF("const_buf", 18, Value.OPAQUE, VigilSupport.PARSED_ONLY),
     LOAD_INFO("load_info", 26, Value.OPAQUE, VigilSupport.PARSED_ONLY),

@@ -159,6 +159,19 @@ public sealed interface ArgValue {
         public String jsonKey() { return "user_ns_arg"; }
     }
 
+    /**
+     * perf_event_arg (KprobePerfEvent): the event perf_event_open creates; type as Tetragon names it
+     * ("PERF_TYPE_SOFTWARE", a dynamic PMU's number in decimal); kprobeFunc and probeOffset for kprobe events.
+     */
+    record PerfEventArg(String kprobeFunc, String type, long config, long probeOffset) implements ArgValue {
+        public PerfEventArg {
+            kprobeFunc = Objects.requireNonNullElse(kprobeFunc, "");
+            type = Objects.requireNonNullElse(type, "");
+        }
+
+        public String jsonKey() { return "perf_event_arg"; }
+    }
+
     /** module_arg (KernelModule): the module's name and its taints as Tetragon's TaintedBitsType names. */
     record ModuleArg(String name, List<String> tainted) implements ArgValue {
         public ModuleArg {

@@ -67,6 +67,10 @@ public final class GenericAbi {
         public static final int USER_NS = 29;
         /** struct module * sent as a {@link GenModule} */
         public static final int MODULE = 30;
+        /** struct perf_event * sent as a {@link GenPerfEvent} */
+        public static final int PERF_EVENT = 31;
+        /** struct iov_iter * sent as the bytes of its first user segment, as {@link #CHAR_BUF} */
+        public static final int IOV_ITER = 32;
         private ArgType() {}
     }
 
@@ -436,6 +440,16 @@ public final class GenericAbi {
         public static final int NAME = 8;
         public static final int SIZEOF = 64;
         private GenModule() {}
+    }
+
+    /** struct msg_gen_perf_event: a perf_event argument. */
+    public static final class GenPerfEvent {
+        public static final int KPROBE_FUNC = 0;
+        public static final int CONFIG = 128;
+        public static final int PROBE_OFFSET = 136;
+        public static final int TYPE = 144;
+        public static final int SIZEOF = 152;
+        private GenPerfEvent() {}
     }
 
     /** struct msg_generic, followed by nargs (struct msg_gen_arg + len bytes) */

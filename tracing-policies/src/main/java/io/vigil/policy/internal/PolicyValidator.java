@@ -243,8 +243,8 @@ final class PolicyValidator {
                 }
             }
             if (a.maxData()) {
-                if (a.type() != ArgType.CHAR_BUF && a.type() != ArgType.AUTO) {
-                    diag.warn(src.value(a, "maxData"), "maxData is only used by char_buf; it is ignored for type '"
+                if (a.type() != ArgType.CHAR_BUF && a.type() != ArgType.IOV_ITER && a.type() != ArgType.AUTO) {
+                    diag.warn(src.value(a, "maxData"), "maxData is only used by char_buf and iov_iter; it is ignored for type '"
                             + a.type().spelling() + "'");
                 } else if (a.returnCopy()) {
                     diag.warn(src.value(a, "maxData"), "maxData does not work together with returnCopy (Tetragon's docs)");

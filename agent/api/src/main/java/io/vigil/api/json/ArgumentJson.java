@@ -61,6 +61,8 @@ final class ArgumentJson {
             writeBpfMap(g, x);
         } else if (v instanceof ArgValue.UserNsArg x) {
             writeUserNs(g, x);
+        } else if (v instanceof ArgValue.PerfEventArg x) {
+            writePerfEvent(g, x);
         } else if (v instanceof ArgValue.ModuleArg x) {
             g.writeStartObject();
             string(g, "name", x.name());
@@ -108,6 +110,20 @@ final class ArgumentJson {
         string(g, "ProgType", x.progType());
         uint(g, "InsnCnt", x.insnCnt());
         string(g, "ProgName", x.progName());
+        g.writeEndObject();
+    }
+
+    /** config and probe_offset are uint64 in Tetragon's proto: protojson writes them as strings. */
+    private static void writePerfEvent(JsonGenerator g, ArgValue.PerfEventArg x) throws IOException {
+        g.writeStartObject();
+        string(g, "kprobe_func", x.kprobeFunc());
+        string(g, "type", x.type());
+        if (x.config() != 0) {
+            g.writeStringField("config", Long.toUnsignedString(x.config()));
+        }
+        if (x.probeOffset() != 0) {
+            g.writeStringField("probe_offset", Long.toUnsignedString(x.probeOffset()));
+        }
         g.writeEndObject();
     }
 

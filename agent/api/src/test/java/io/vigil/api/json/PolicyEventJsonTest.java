@@ -145,6 +145,17 @@ class PolicyEventJsonTest {
                 argJson(KprobeArgument.of(new ArgValue.UserNsArg(1, 1000, 1000, 4026532000L, false))));
     }
 
+    /** Tetragon's KprobePerfEvent: uint64 config and probe_offset as strings, zero fields left out. */
+    @Test
+    void perfEventArgument() {
+        assertEquals("{\"perf_event_arg\":{\"kprobe_func\":\"commit_creds\",\"type\":\"PERF_TYPE_TRACEPOINT\"}}",
+                argJson(KprobeArgument.of(new ArgValue.PerfEventArg("commit_creds", "PERF_TYPE_TRACEPOINT", 0, 0))));
+        assertEquals("{\"perf_event_arg\":{\"type\":\"PERF_TYPE_SOFTWARE\",\"config\":\"9\"}}",
+                argJson(KprobeArgument.of(new ArgValue.PerfEventArg("", "PERF_TYPE_SOFTWARE", 9, 0))));
+        assertEquals("{\"perf_event_arg\":{\"kprobe_func\":\"do_nanosleep\",\"type\":\"8\",\"probe_offset\":\"18446744073709551615\"}}",
+                argJson(KprobeArgument.of(new ArgValue.PerfEventArg("do_nanosleep", "8", 0, -1L))));
+    }
+
     /** Tetragon's documented do_init_module event (the module_arg part). */
     @Test
     void moduleArgument() {

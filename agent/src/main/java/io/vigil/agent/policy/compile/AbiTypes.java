@@ -42,6 +42,8 @@ final class AbiTypes {
             case BPF_MAP -> GenericAbi.ArgType.BPF_MAP;
             case USER_NAMESPACE -> GenericAbi.ArgType.USER_NS;
             case MODULE -> GenericAbi.ArgType.MODULE;
+            case PERF_EVENT -> GenericAbi.ArgType.PERF_EVENT;
+            case IOV_ITER -> GenericAbi.ArgType.IOV_ITER;
             default -> -1;
         };
         return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
@@ -54,7 +56,8 @@ final class AbiTypes {
                     GenericAbi.ArgType.SOCK, GenericAbi.ArgType.SOCKET, GenericAbi.ArgType.SKB, GenericAbi.ArgType.CRED,
                     GenericAbi.ArgType.CAP_SET, GenericAbi.ArgType.DENTRY, GenericAbi.ArgType.KIOCB,
                     GenericAbi.ArgType.NET_DEVICE, GenericAbi.ArgType.BPF_ATTR, GenericAbi.ArgType.BPF_MAP,
-                    GenericAbi.ArgType.USER_NS, GenericAbi.ArgType.MODULE -> true;
+                    GenericAbi.ArgType.USER_NS, GenericAbi.ArgType.MODULE, GenericAbi.ArgType.PERF_EVENT,
+                    GenericAbi.ArgType.IOV_ITER -> true;
             default -> false;
         };
     }

@@ -38,7 +38,7 @@ final class ArgDecoder {
             case ArgType.S8, ArgType.S16, ArgType.S32, ArgType.U8, ArgType.U16, ArgType.U32, ArgType.S64, ArgType.U64,
                     ArgType.SIZE_T, ArgType.CAP, ArgType.CAP_SET -> integer(d, raw.error() ? 0 : u64(b, d));
             case ArgType.STRING -> new ArgValue.StringArg(text(b));
-            case ArgType.CHAR_BUF -> new ArgValue.BytesArg(b);
+            case ArgType.CHAR_BUF, ArgType.IOV_ITER -> new ArgValue.BytesArg(b);   // iov_iter: its data, as Tetragon
             case ArgType.FD, ArgType.FILE -> ArgValue.FileArg.of(text(b));
             case ArgType.PATH, ArgType.DENTRY -> ArgValue.PathArg.of(text(b));   // Tetragon sends dentry as path_arg
             case ArgType.KIOCB -> ArgValue.FileArg.of(text(b));                  // and kiocb as file_arg
@@ -51,6 +51,7 @@ final class ArgDecoder {
             case ArgType.BPF_MAP -> bpfMap(raw.error() ? null : sized(b, GenericAbi.GenBpfMap.SIZEOF, d));
             case ArgType.USER_NS -> userNs(raw.error() ? null : sized(b, GenericAbi.GenUserNs.SIZEOF, d));
             case ArgType.MODULE -> module(raw.error() ? null : sized(b, GenericAbi.GenModule.SIZEOF, d));
+            case ArgType.PERF_EVENT -> perfEvent(raw.error() ? null : sized(b, GenericAbi.GenPerfEvent.SIZEOF, d));
             case ArgType.CRED -> cred(raw.error() ? null : sized(b, GenericAbi.GenCred.SIZEOF, d));
             default -> throw new BadArgException("type " + d.tetragonType() + " (ABI " + d.abiType() + ") has no event form");
         };
@@ -188,6 +189,16 @@ final class ArgDecoder {
         }
         byte[] name = java.util.Arrays.copyOfRange(m.array(), GenericAbi.GenModule.NAME, GenericAbi.GenModule.SIZEOF);
         return new ArgValue.ModuleArg(text(name), Taints.names(m.getLong(GenericAbi.GenModule.TAINTS)));
+    }
+
+    private static ArgValue perfEvent(ByteBuffer p) {
+        if (p == null) {
+            return new ArgValue.PerfEventArg("", "", 0, 0);
+        }
+        byte[] func = java.util.Arrays.copyOfRange(p.array(), GenericAbi.GenPerfEvent.KPROBE_FUNC,
+                GenericAbi.GenPerfEvent.CONFIG);   // kprobe_func[128] ends where config starts
+        return new ArgValue.PerfEventArg(text(func), PerfEventTypes.name(u32(p, GenericAbi.GenPerfEvent.TYPE)),
+                p.getLong(GenericAbi.GenPerfEvent.CONFIG), p.getLong(GenericAbi.GenPerfEvent.PROBE_OFFSET));
     }
 
     /** A BPF object name: 16 bytes, NUL-padded. */

@@ -113,6 +113,26 @@ class PolicyEventFactoryTest {
                 one(arg(ArgType.USER_NS, "user_namespace"), new GenericMsg.RawArg(0, n.array())).value());
     }
 
+    /** msg_gen_perf_event: a kprobe event by name; a software event (no kprobe_func); a dynamic PMU type in decimal. */
+    @Test
+    void perfEvent() {
+        ByteBuffer k = ByteBuffer.allocate(GenericAbi.GenPerfEvent.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        k.put(0, "commit_creds".getBytes(StandardCharsets.US_ASCII)).putLong(128, 1).putLong(136, 0x10).putInt(144, 2);
+        assertEquals(new ArgValue.PerfEventArg("commit_creds", "PERF_TYPE_TRACEPOINT", 1, 0x10),
+                one(arg(ArgType.PERF_EVENT, "perf_event"), new GenericMsg.RawArg(0, k.array())).value());
+        ByteBuffer d = ByteBuffer.allocate(GenericAbi.GenPerfEvent.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        d.putLong(128, 9).putInt(144, 8);   // the kprobe PMU's type on some host
+        assertEquals(new ArgValue.PerfEventArg("", "8", 9, 0),
+                one(arg(ArgType.PERF_EVENT, "perf_event"), new GenericMsg.RawArg(0, d.array())).value());
+    }
+
+    /** iov_iter: the bytes the sensor read, as char_buf's. */
+    @Test
+    void iovIter() {
+        assertEquals(new ArgValue.BytesArg(new byte[] {'h', 'i', 0, 1}),
+                one(arg(ArgType.IOV_ITER, "iov_iter"), new GenericMsg.RawArg(0, new byte[] {'h', 'i', 0, 1})).value());
+    }
+
     @Test
     void kernelModule() {
         ByteBuffer m = ByteBuffer.allocate(GenericAbi.GenModule.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);

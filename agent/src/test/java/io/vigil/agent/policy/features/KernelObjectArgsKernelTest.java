@@ -2,6 +2,7 @@ package io.vigil.agent.policy.features;
 
 import static io.vigil.agent.kernel.PolicyKernelTests.bash;
 import static io.vigil.agent.kernel.PolicyKernelTests.python;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,8 +10,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.agent.kernel.KernelTestSupport;
 import io.vigil.bpf.Backend;
+import io.vigil.agent.kernel.PolicyKernelTests;
+import io.vigil.agent.policy.runtime.PolicyManager;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -219,5 +226,138 @@ class KernelObjectArgsKernelTest extends FeatureKernelTest {
         assertEquals(4026531837L, h.at("/args/0/user_ns_arg/ns/inum").asLong(), h.toString());
         assertTrue(h.at("/args/0/user_ns_arg/ns/is_host").asBoolean(), h.toString());
         events.assertNone("kobj-userns", miss);
+    }
+
+    /** perf_event_open(2) from python3 (ctypes) with perf_event_attr's type, config and config1 (a pointer to func). */
+    private static String perfEventOpen(String type, int config, String func) {
+        return """
+                import ctypes, os, struct
+                libc = ctypes.CDLL(None, use_errno=True)
+                func = ctypes.create_string_buffer(b"%s")
+                # type, size, config, sample_period, sample_type, read_format, flags (disabled), wakeup_events, bp_type,
+                # config1 (kprobe_func), config2 (probe_offset)
+                attr = ctypes.create_string_buffer(struct.pack("<IIQQQQQIIQQ", %s, 128, %d, 0, 0, 0, 1, 0, 0,
+                                                               ctypes.addressof(func), 0), 128)
+                fd = libc.syscall(298, attr, -1, 0, -1, 0)   # __NR_perf_event_open on x86_64: any task, cpu 0
+                if fd < 0:
+                    raise OSError(ctypes.get_errno(), "perf_event_open")
+                os.close(fd)
+                """.formatted(func, type, config);
+    }
+
+    /**
+     * bpf.yaml's security_perf_event_alloc: a kprobe event on do_nanosleep (the kprobe PMU's dynamic
+     * type; kprobe_func read from the caller's memory) and, as the near miss, a software event whose
+     * config1 also points at a string, which must not be reported as a kprobe_func.
+     */
+    @Test
+    void perfEvent() throws Exception {
+        apply("kobj-perf", """
+                kprobes:
+                - call: "security_perf_event_alloc"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "perf_event"
+                """);
+        long kprobe = python(perfEventOpen("int(open('/sys/bus/event_source/devices/kprobe/type').read())", 0, "do_nanosleep"));
+        long software = python(perfEventOpen("1", 9, "vigil_not_a_kprobe"));   // PERF_TYPE_SOFTWARE, PERF_COUNT_SW_DUMMY
+        int kprobeType = Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/kprobe/type")).trim());
+        JsonNode k = events.await("kobj-perf", kprobe, n -> n.at("/args/0/perf_event_arg/kprobe_func").asText().equals("do_nanosleep"));
+        // Tetragon's names: 0..6 (6 as PERF_TYPE_MAX), a dynamic PMU's number in decimal
+        assertEquals(kprobeType == 6 ? "PERF_TYPE_MAX" : Integer.toString(kprobeType), k.at("/args/0/perf_event_arg/type").asText(),
+                k.toString());
+        assertTrue(k.at("/args/0/perf_event_arg/config").isMissingNode(), k.toString());   // 0: left out
+        JsonNode s = events.await("kobj-perf", software, n -> n.at("/args/0/perf_event_arg/type").asText().equals("PERF_TYPE_SOFTWARE"));
+        assertEquals("9", s.at("/args/0/perf_event_arg/config").asText(), s.toString());
+        assertTrue(s.at("/args/0/perf_event_arg/kprobe_func").isMissingNode(), s.toString());
+        assertTrue(s.at("/args/0/perf_event_arg/probe_offset").isMissingNode(), s.toString());
+    }
+
+    /** 5000 bytes 0, 1, ... 250, 0, 1 ...: longer than the 4096 an argument carries. */
+    private static byte[] pattern() {
+        byte[] b = new byte[5000];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i % 251);
+        }
+        return b;
+    }
+
+    private static byte[] bytesArg(JsonNode e, int i) {
+        return Base64.getDecoder().decode(e.at("/args/" + i + "/bytes_arg").asText());
+    }
+
+    /**
+     * pipe_write's iov_iter (the shape of tty.yaml's tty_write, with maxData): write(2) (ITER_UBUF on
+     * both VM kernels), writev(2) of two segments (ITER_IOVEC: the first segment only) and a write of
+     * 5000 bytes (cut at 4096). The near miss is the same hook with a selector on another binary.
+     */
+    @Test
+    void iovIter() throws Exception {
+        String hook = """
+                kprobes:
+                - call: "pipe_write"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "kiocb"
+                  - index: 1
+                    type: "iov_iter"
+                    maxData: true
+                """;
+        apply("kobj-iov", hook);
+        apply("kobj-iov-miss", hook + """
+                  selectors:
+                  - matchBinaries:
+                    - operator: "In"
+                      values: ["/usr/bin/vigil-no-such-binary"]
+                """);
+        long pid = python("""
+                import os
+                r, w = os.pipe()
+                os.write(w, b"vigil-ubuf")
+                os.writev(w, [b"vigil-seg1", b"-seg2"])
+                os.write(w, bytes(i % 251 for i in range(5000)))
+                """);
+        events.await("kobj-iov", pid, n -> Arrays.equals(bytesArg(n, 1), "vigil-ubuf".getBytes(StandardCharsets.US_ASCII)));
+        events.await("kobj-iov", pid, n -> Arrays.equals(bytesArg(n, 1), "vigil-seg1".getBytes(StandardCharsets.US_ASCII)));
+        JsonNode big = events.await("kobj-iov", pid, n -> bytesArg(n, 1).length > 100);
+        assertArrayEquals(Arrays.copyOf(pattern(), 4096), bytesArg(big, 1), "the first 4096 bytes");
+        events.assertNone("kobj-iov-miss", pid);
+    }
+
+    /**
+     * Tetragon's own bpf.yaml and tty.yaml, read in place, load and run (the host's / is the VM's);
+     * tty.yaml then reports a write to a pseudo-terminal when the VM has one (devpts).
+     */
+    @Test
+    void tetragonExamplesLoad() throws Exception {
+        Path dir = Path.of(System.getProperty("vigil.tetragon.examples", "/work/shared/tetragon-examples"));
+        assumeTrue(Files.isDirectory(dir), "no Tetragon examples at " + dir);
+        for (String f : List.of("bpf.yaml", "tty.yaml")) {
+            PolicyKernelTests.apply(agent, dir.resolve(f));
+        }
+        for (PolicyManager.Status st : agent.policies().orElseThrow().list()) {
+            assertEquals(PolicyManager.State.RUNNING, st.state(), st.toString());
+        }
+        assertEquals(2, agent.policies().orElseThrow().list().size());
+        Process p = new ProcessBuilder("python3", "-c", """
+                import os, sys
+                try:
+                    m, s = os.openpty()
+                except OSError as e:
+                    print("no pty:", e)
+                    sys.exit(3)
+                os.write(s, b"vigil-tty")
+                """).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc == 3) {
+            System.err.println("!!! tty.yaml loaded, but this VM has no pseudo-terminal to write to: " + out.trim());
+            return;
+        }
+        assertEquals(0, rc, out);
+        JsonNode e = events.await("tty", p.pid(), n -> Arrays.equals(bytesArg(n, 1), "vigil-tty".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(e.at("/args/0/file_arg/path").asText().startsWith("/dev/"), e.toString());
     }
 }
