@@ -33,6 +33,11 @@ public final class DispatchGroup implements AutoCloseable {
         void attached(DispatchGroup group) throws BpfException;
 
         void closing(DispatchGroup group);
+
+        /** The agent exits with its sensors kept: leaving members must not change what runs in the kernel. */
+        default boolean exiting() {
+            return false;
+        }
     }
 
     private final String tracepoint;
@@ -196,6 +201,13 @@ public final class DispatchGroup implements AutoCloseable {
             return;
         }
         members.remove(m.slot);
+        if (lifecycle.exiting()) {   // the pinned prog array keeps the member's program; only our fds go
+            m.hook.close();
+            if (members.isEmpty()) {
+                close();
+            }
+            return;
+        }
         try {
             apply(false);
             progs().delete(le(m.slot));

@@ -66,7 +66,8 @@ public final class PolicyCompiler {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
                 HookDescriptor d = new HookDescriptor(id, policy.name(), policy.namespace(), plan.kind(), plan.functionName(),
                         plan.subsystem(), plan.event(), args, ret, plan.hook().message(), plan.hook().tags(), agentActions);
-                hooks.add(new CompiledHook(image, d, plan.hook()));
+                SelectorEncoder.Slots slots = slots(plan, cfg);
+                hooks.add(new CompiledHook(image, d, plan.hook(), DispatchGates.of(plan, cfg, m -> slots.arg(m)[0])));
             }
             id++;
         }
