@@ -133,6 +133,11 @@ public final class DispatchGroup implements AutoCloseable {
         return link;
     }
 
+    /** A map of the dispatcher's object (gen_dispatch_config, gen_gate, gen_dispatch_state, gen_dispatch_progs). */
+    public BpfMap map(String name) {
+        return object.map(name);
+    }
+
     /** The prog array: members stay in the kernel as long as it has a user-space reference (fd or pin). */
     public BpfMap progs() {
         return object.map("gen_dispatch_progs");
