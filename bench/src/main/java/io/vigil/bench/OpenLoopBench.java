@@ -113,6 +113,9 @@ public final class OpenLoopBench {
             try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
                 load(agent, policyDir, general, c == 1);
                 cycle.put("policies", phase(policies + " file policies (agent)", file, opens, rounds));
+                if (c == cycles) {
+                    programCosts(file, opens);
+                }
             }
             long before = policyEvents.get();
             try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
@@ -137,6 +140,33 @@ public final class OpenLoopBench {
         System.out.println(fmt("scoped policies: the cat of a watched file was reported in %d of %d cycles (must be all)", scopedHits, cycles));
         System.out.println(fmt("policy events: %d in all, %d of the workload (must be 0)", policyEvents.get(), workloadEvents.get()));
         System.exit(workloadEvents.get() == 0 && scopedHits == cycles ? 0 : 1);
+    }
+
+    /**
+     * Diagnostic, not part of the ratios: one more round with kernel.bpf_stats_enabled on and the
+     * empty program attached beside the agent's, printing each program's own run time on
+     * sys_enter_openat (the dispatcher's includes the members it tail-calls; bpf_stats adds two
+     * clock reads per run to both).
+     */
+    private static void programCosts(Path file, int opens) throws Exception {
+        String old = BpfProgStats.enable();
+        try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
+            bench.load();
+            try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
+                Map<Integer, BpfProgStats.Prog> before = BpfProgStats.snapshot();
+                BenchSupport.run(List.of(BenchSupport.workloads().resolve("openloop").toString(), file.toString(),
+                        Integer.toString(opens), "1"));
+                for (BpfProgStats.Prog p : BpfProgStats.snapshot().values()) {
+                    BpfProgStats.Prog d = p.minus(before.get(p.id()));
+                    if (d.runCount() > 0 && (p.name().startsWith("generic_") || p.name().startsWith("vigil_bench_emp"))) {
+                        System.out.println(fmt("  bpf_stats: %-16s %,d runs, %.0f ns/run", p.name(), d.runCount(),
+                                (double) d.runTimeNs() / d.runCount()));
+                    }
+                }
+            }
+        } finally {
+            BpfProgStats.restore(old);
+        }
     }
 
     /** Per-round wall and CPU times (ns) of a phase; several cycles' rounds are pooled. */

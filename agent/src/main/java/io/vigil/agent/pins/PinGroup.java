@@ -37,7 +37,7 @@ public final class PinGroup {
         owner.pinned(1);
     }
 
-    /** Pins a map (a dispatcher's prog array, which the kernel empties when its last fd or pin goes). */
+    /** Pins a map as "map-NAME" (a dispatcher's prog array, which the kernel empties when its last fd or pin goes). */
     public void pin(BpfMap map, String name) throws BpfException {
         if (dir == null) {
             return;
@@ -47,7 +47,7 @@ public final class PinGroup {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the pin directory " + dir, e);
         }
-        map.pin(dir.resolve(fileName(name)));
+        map.pin(dir.resolve(PinRoot.MAP_PREFIX + fileName(name)));   // not counted as a link (PinRoot.links)
     }
 
     /**

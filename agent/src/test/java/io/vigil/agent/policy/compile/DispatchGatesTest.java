@@ -70,4 +70,22 @@ class DispatchGatesTest {
                 sel(arg(1, "Prefix", "/etc/")), Backend.TRACEPOINT).isEmpty(), "a return hook keeps its sys_exit pairing");
         assertTrue(dispatch("sys_openat", NAME_ARG, sel(arg(1, "Prefix", "/etc/")), Backend.KPROBE).isEmpty());
     }
+
+    @Test
+    void optionDisableDispatchKeepsHooksStandalone() throws Exception {
+        String yaml = """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: "g"
+                spec:
+                  options:
+                  - name: "disable-dispatch"
+                    value: "true"
+                  kprobes:
+                  - call: "sys_openat"
+                    syscall: true
+                """;
+        assertTrue(Fixtures.compile(Fixtures.parse(yaml, Path.of("g.yaml")), Backend.TRACEPOINT).hooks().get(0).dispatch().isEmpty());
+    }
 }
