@@ -5,7 +5,8 @@
  * config and the gate (io.vigil.bpf.generic.DispatchGroup, GateEncoder).
  *
  *   gen_dispatch_config[0] -> mask = always
- *   gate on? read the string at gate_ctx_off once -> mask |= gen_gate[longest prefix]
+ *   gate on? its first 8 bytes not in gen_gate8 (when all keys are that long): mask = always
+ *            else read the string at gate_ctx_off once -> mask |= gen_gate[longest prefix]
  *            (unreadable or truncated: mask = members)
  *   mask == 0: return (an open outside every policy costs one read and one lookup)
  *   else tail-call the members, lowest slot first (lib/generic_dispatch.h)
@@ -29,6 +30,16 @@ struct {
 	__type(value, __u32);
 } gen_gate SEC(".maps");
 
+/* The first 8 bytes of every gen_gate key of 8 bytes or more: one 8-byte read and one hash
+ * lookup turn most strings away before the string read and the trie walk. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u8);
+} gen_gate8 SEC(".maps");
+
 /* One per CPU: too big for the stack of a program that tail-calls. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -46,6 +57,14 @@ static __always_inline __u32 gate_mask(void *ctx, struct gen_dispatch_config *cf
 
 	if (!k || bpf_probe_read_kernel(&p, 8, (void *)((long)ctx + cfg->gate_ctx_off)) < 0)
 		return cfg->members;
+	if (cfg->gate8) {
+		__u64 head = 0;
+
+		/* a key's first 8 bytes are a prefix of every string it matches; bytes past a shorter
+		 * string's NUL match no key (none holds a NUL before its 8th byte); a failed read goes on */
+		if (bpf_probe_read_user(&head, 8, (void *)p) == 0 && !bpf_map_lookup_elem(&gen_gate8, &head))
+			return 0;
+	}
 	n = bpf_probe_read_user_str(k->str, VIGIL_GEN_GATE_KEY, (void *)p);
 	if (n <= 0 || n >= VIGIL_GEN_GATE_KEY)
 		return cfg->members;   /* unreadable, or maybe longer than a key: every member decides */

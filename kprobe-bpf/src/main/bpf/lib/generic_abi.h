@@ -291,7 +291,9 @@ struct gen_dispatch_config {         /* gen_dispatch_config[0] of a dispatcher. 
 	__u32 always;                    /*  4: members run on every call (not gated) */
 	__u16 gate_ctx_off;              /*  8: offset in the tracepoint record of the gate string's user pointer */
 	__u8 gate;                       /* 10: 1 = read the gate and look it up in gen_gate; 0 = no gated member */
-	__u8 pad[5];                     /* 11 */
+	__u8 gate8;                      /* 11: 1 = every gen_gate key is 8 bytes or longer: first test the string's
+	                                  *     first 8 bytes against gen_gate8, which holds those of every key */
+	__u8 pad[4];                     /* 12 */
 };
 struct gen_dispatch_state {          /* gen_dispatch_state[0], per CPU: the chain of one call. 16 bytes */
 	__u64 pid_tgid;                  /*  0: the thread the chain runs for */

@@ -238,11 +238,18 @@ public final class DispatchGroup implements AutoCloseable {
         if (!joining) {
             config.update(0, GateEncoder.configBytes(next, gateCtxOff));
         }
+        BpfMap heads = object.map("gen_gate8");
+        for (String h : d.newHeads()) {   // heads before the entries: gate8 never turns a new entry away
+            heads.update(GateEncoder.headBytes(h), new byte[] {1});
+        }
         for (Map.Entry<String, Integer> e : d.upserts().entrySet()) {
             trie.update(GateEncoder.keyBytes(e.getKey()), le(e.getValue()));
         }
         for (String k : d.deletes()) {
             trie.delete(GateEncoder.keyBytes(k));
+        }
+        for (String h : d.staleHeads()) {
+            heads.delete(GateEncoder.headBytes(h));
         }
         encoded = next;
         config.update(0, GateEncoder.configBytes(next, gateCtxOff));

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The gate of a dispatcher (bpf_generic_dispatch.c) as map contents: a pure function from its
@@ -21,7 +22,9 @@ import java.util.TreeMap;
  * reaches it; a Prefix value without ({@code "/etc/"}, 40 bits). The value is a u32 mask of member
  * slots. The trie answers only the longest match, so each entry's mask is its own slots OR those
  * of every shorter Prefix entry it starts with: {@code "/etc/"→{0}, "/etc/ssh/"→{1}} stores
- * {@code "/etc/ssh/"→{0,1}}. Members without a gate run on every call ({@code always}).
+ * {@code "/etc/ssh/"→{0,1}}. Members without a gate run on every call ({@code always}). gen_gate8
+ * holds the first 8 bytes of every key of 8 bytes or more (a __u64 key, value 1); when all keys are
+ * that long ({@code gate8}), a string whose first 8 bytes are not there is turned away at once.
  */
 public final class GateEncoder {
     private GateEncoder() {}
@@ -68,10 +71,34 @@ public final class GateEncoder {
         public boolean gated() {
             return !entries.isEmpty();
         }
+
+        /** gen_gate8: the first {@value #HEAD} bytes of every key that long, kept whether or not {@link #gate8()}. */
+        public java.util.SortedSet<String> heads() {
+            java.util.SortedSet<String> out = new TreeSet<>();
+            entries.keySet().stream().filter(k -> k.length() >= HEAD).forEach(k -> out.add(k.substring(0, HEAD)));
+            return out;
+        }
+
+        /** The dispatcher tests gen_gate8 first: only when every key has at least {@value #HEAD} bytes. */
+        public boolean gate8() {
+            return gated() && entries.keySet().stream().allMatch(k -> k.length() >= HEAD);
+        }
     }
 
-    /** What turns {@code from} into {@code to} in the trie: upsert these, then delete those. */
-    public record Diff(SortedMap<String, Integer> upserts, List<String> deletes) {}
+    /** Bytes of a gen_gate8 key (a __u64). */
+    public static final int HEAD = 8;
+
+    /** gen_gate8 key of a head. */
+    public static byte[] headBytes(String head) {
+        byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length != HEAD) {
+            throw new IllegalArgumentException("a gen_gate8 key is " + HEAD + " bytes, not " + b.length);
+        }
+        return b;
+    }
+
+    /** What turns {@code from} into {@code to}: upsert these trie entries and heads, then delete those. */
+    public record Diff(SortedMap<String, Integer> upserts, List<String> deletes, List<String> newHeads, List<String> staleHeads) {}
 
     public static Encoded encode(List<Member> members) {
         int all = 0;
@@ -119,7 +146,9 @@ public final class GateEncoder {
             }
         });
         List<String> del = from.entries().keySet().stream().filter(k -> !to.entries().containsKey(k)).toList();
-        return new Diff(up, del);
+        List<String> newHeads = to.heads().stream().filter(h -> !from.heads().contains(h)).toList();
+        List<String> staleHeads = from.heads().stream().filter(h -> !to.heads().contains(h)).toList();
+        return new Diff(up, del, newHeads, staleHeads);
     }
 
     /** struct gen_gate_key of an entry key. */
@@ -135,7 +164,8 @@ public final class GateEncoder {
         ByteBuffer b = ByteBuffer.allocate(GenericAbi.DispatchConfig.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(GenericAbi.DispatchConfig.MEMBERS, e.members()).putInt(GenericAbi.DispatchConfig.ALWAYS, e.always());
         if (e.gated()) {
-            b.putShort(GenericAbi.DispatchConfig.GATE_CTX_OFF, (short) gateCtxOff).put(GenericAbi.DispatchConfig.GATE, (byte) 1);
+            b.putShort(GenericAbi.DispatchConfig.GATE_CTX_OFF, (short) gateCtxOff).put(GenericAbi.DispatchConfig.GATE, (byte) 1)
+                    .put(GenericAbi.DispatchConfig.GATE8, (byte) (e.gate8() ? 1 : 0));
         }
         return b.array();
     }

@@ -332,6 +332,7 @@ public final class GenericAbi {
         public static final int ALWAYS = 4;
         public static final int GATE_CTX_OFF = 8;
         public static final int GATE = 10;
+        public static final int GATE8 = 11;
         public static final int SIZEOF = 16;
         private DispatchConfig() {}
     }

@@ -12,6 +12,7 @@ import io.vigil.bpf.generic.GateEncoder.Member;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,12 @@ class GateEncoderTest {
             0b100, 0, 0, 0,                // always
             24, 0,                         // gate_ctx_off
             1,                             // gate on
-            0, 0, 0, 0, 0}, GateEncoder.configBytes(e, 24));
+            0,                             // gate8 off: "/x/" is shorter than 8 bytes
+            0, 0, 0, 0}, GateEncoder.configBytes(e, 24));
+        Encoded longer = GateEncoder.encode(List.of(prefix(0, "/srv/data/"), equal(1, "/etc/ab")));
+        assertEquals(1, GateEncoder.configBytes(longer, 24)[11], "gate8 on: every key has 8 bytes or more");
+        assertEquals(new java.util.TreeSet<>(Set.of("/srv/dat", "/etc/ab\0")), longer.heads());
+        assertArrayEquals(new byte[] {'/', 'e', 't', 'c', '/', 'a', 'b', 0}, GateEncoder.headBytes("/etc/ab\0"));
         assertArrayEquals(new byte[] {
             0b100, 0, 0, 0, 0b100, 0, 0, 0, 0, 0,
             0,                             // no gated member: the dispatcher reads nothing
@@ -102,10 +108,12 @@ class GateEncoderTest {
     @Test
     void diffUpsertsChangedAndDeletesStale() {
         Encoded before = GateEncoder.encode(List.of(prefix(0, "/etc/"), prefix(1, "/etc/ssh/"), prefix(2, "/var/")));
-        Encoded after = GateEncoder.encode(List.of(prefix(1, "/etc/ssh/"), prefix(2, "/var/"), equal(0, "/opt/x")));
+        Encoded after = GateEncoder.encode(List.of(prefix(1, "/etc/ssh/"), prefix(2, "/var/"), equal(0, "/opt/xy")));
         GateEncoder.Diff d = GateEncoder.diff(before, after);
-        assertEquals(new TreeMap<>(Map.of("/etc/ssh/", 0b010, "/opt/x\0", 0b001)), d.upserts());
+        assertEquals(new TreeMap<>(Map.of("/etc/ssh/", 0b010, "/opt/xy\0", 0b001)), d.upserts());
         assertEquals(List.of("/etc/"), d.deletes());
+        assertEquals(List.of("/opt/xy\0"), d.newHeads());   // exactly 8 bytes with its NUL
+        assertEquals(List.of(), d.staleHeads(), "/etc/ is 5 bytes: never a head; /etc/ssh/'s head stays");
         assertTrue(GateEncoder.diff(after, after).upserts().isEmpty());
     }
 

@@ -108,6 +108,7 @@ class DispatchGateKernelTest {
             assertEquals(group(a), group(b), "one dispatcher for both");
 
             assertFalse(chainRan(state, open(base.resolve("outside"))), "an open outside both started a chain");
+            assertFalse(chainRan(state, read(Path.of("/etc/hostname"))), "an open whose first 8 bytes no key has started a chain");
             assertFalse(chainRan(state, open(other.resolve("exac"))), "a near miss of the Equal value started a chain");
             assertFalse(chainRan(state, open(Path.of(watched + "x"))), "a near miss of the Prefix value started a chain");
             assertTrue(chainRan(state, open(watched.resolve("in"))), "an open under the Prefix did not reach its member");
@@ -131,6 +132,14 @@ class DispatchGateKernelTest {
     private static long open(Path path) throws Exception {
         Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY | os.O_CREAT, 0o600))"
                 .formatted(path)).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        return (p.pid() << 32) | p.pid();
+    }
+
+    /** python3 opens an existing file for reading; returns its pid_tgid. */
+    private static long read(Path path) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY))".formatted(path))
+                .redirectErrorStream(true).start();
         assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
         return (p.pid() << 32) | p.pid();
     }
