@@ -37,40 +37,37 @@ static __always_inline __u64 kp_arg(struct pt_regs *ctx, struct pt_regs *inner, 
 	return 0;
 }
 
+/* gen_capture's reader: argument gen_arg.src, its size at size_src - 1; aux is the syscall
+ * wrapper's inner pt_regs, or NULL. */
+static __always_inline __u64 kp_read(void *ctx, void *aux, struct gen_arg *a, int size)
+{
+	if (!size)
+		return kp_arg(ctx, aux, a->src);
+	return a->size_src ? kp_arg(ctx, aux, a->size_src - 1) : 0;
+}
+
 SEC("kprobe")
 int generic_kprobe(struct pt_regs *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 	struct pt_regs *inner = NULL;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
 	if (cfg->flags & VIGIL_GEN_HOOK_SYSCALL_WRAPPER)
 		inner = (struct pt_regs *)PT_REGS_PARM1(ctx);
-#pragma unroll
-	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		struct gen_arg *a = &cfg->args[i];
-
-		if (i >= cfg->nargs)
-			break;
-		h->st.in.raw[i] = kp_arg(ctx, inner, a->src);
-		h->st.in.size[i] = a->size_src ? kp_arg(ctx, inner, a->size_src - 1) : 0;
-	}
+	gen_capture(h, cfg, ctx, inner, kp_read);
 	return gen_entry(h, cfg);
 }
 
 SEC("kretprobe")
 int generic_kretprobe(struct pt_regs *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
 	return gen_return(h, cfg, (__s64)PT_REGS_RC(ctx));
 }

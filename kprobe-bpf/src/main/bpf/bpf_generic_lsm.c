@@ -20,28 +20,26 @@ static __always_inline __u64 lsm_arg(void *ctx, __u8 pos)
 	return v;
 }
 
+/* gen_capture's reader: argument gen_arg.src, its size at size_src - 1. */
+static __always_inline __u64 lsm_read(void *ctx, void *aux, struct gen_arg *a, int size)
+{
+	if (!size)
+		return lsm_arg(ctx, a->src);
+	return a->size_src ? lsm_arg(ctx, a->size_src - 1) : 0;
+}
+
 /* long, not int: the verifier (6.12) checks all 64 bits of R0 against [-4095, 0], and an int
  * verdict would be returned zero-extended */
 SEC("lsm/file_open")
 long generic_lsm(void *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 	__s64 verdict;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
-#pragma unroll
-	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		struct gen_arg *a = &cfg->args[i];
-
-		if (i >= cfg->nargs)
-			break;
-		h->st.in.raw[i] = lsm_arg(ctx, a->src);
-		h->st.in.size[i] = a->size_src ? lsm_arg(ctx, a->size_src - 1) : 0;
-	}
+	gen_capture(h, cfg, ctx, NULL, lsm_read);
 	h->st.verdict = 0;
 	gen_entry(h, cfg);
 	verdict = h->st.verdict;

@@ -15,16 +15,14 @@
 
 static __always_inline int gen_sock_addr(struct bpf_sock_addr *ctx, int v6)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 	struct msg_sockaddr *sa;
 	struct bpf_sock *sk;
 	__u32 a[4];
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
-		return 1;
-	}
+	if (!gen_begin(&h, &cfg))
+		return 1;   /* allow */
 	sa = &h->st.ctx_sa;
 	__builtin_memset(sa, 0, sizeof(*sa));
 	sa->family = ctx->user_family;

@@ -33,25 +33,23 @@ static __always_inline __u64 tp_field(void *ctx, __u16 off, __u8 size)
 	return v;
 }
 
+/* gen_capture's reader: the record fields at gen_arg.ctx_off and size_ctx_off. */
+static __always_inline __u64 tp_read(void *ctx, void *aux, struct gen_arg *a, int size)
+{
+	if (!size)
+		return tp_field(ctx, a->ctx_off, a->ctx_size);
+	return a->size_ctx_size ? tp_field(ctx, a->size_ctx_off, a->size_ctx_size) : 0;
+}
+
 SEC("tracepoint")
 int generic_tp_enter(void *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
-#pragma unroll
-	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		struct gen_arg *a = &cfg->args[i];
-
-		if (i >= cfg->nargs)
-			break;
-		h->st.in.raw[i] = tp_field(ctx, a->ctx_off, a->ctx_size);
-		h->st.in.size[i] = a->size_ctx_size ? tp_field(ctx, a->size_ctx_off, a->size_ctx_size) : 0;
-	}
+	gen_capture(h, cfg, ctx, NULL, tp_read);
 	gen_entry(h, cfg);
 	if (cfg->flags & VIGIL_GEN_HOOK_MEMBER)
 		gen_dispatch_member_done(ctx);
@@ -61,13 +59,11 @@ int generic_tp_enter(void *ctx)
 SEC("tracepoint")
 int generic_tp_exit(void *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
 	return gen_return(h, cfg, (__s64)tp_field(ctx, cfg->ret_ctx_off, 8));
 }
 
@@ -81,24 +77,22 @@ static __always_inline __u64 btf_arg(void *ctx, __u8 pos)
 	return v;
 }
 
+/* gen_capture's reader: argument gen_arg.src, its size at size_src - 1. */
+static __always_inline __u64 btf_read(void *ctx, void *aux, struct gen_arg *a, int size)
+{
+	if (!size)
+		return btf_arg(ctx, a->src);
+	return a->size_src ? btf_arg(ctx, a->size_src - 1) : 0;
+}
+
 SEC("tp_btf")
 int generic_tp_btf(void *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
-#pragma unroll
-	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		struct gen_arg *a = &cfg->args[i];
-
-		if (i >= cfg->nargs)
-			break;
-		h->st.in.raw[i] = btf_arg(ctx, a->src);
-		h->st.in.size[i] = a->size_src ? btf_arg(ctx, a->size_src - 1) : 0;
-	}
+	gen_capture(h, cfg, ctx, NULL, btf_read);
 	return gen_entry(h, cfg);
 }

@@ -21,24 +21,22 @@ static __always_inline __u64 usdt_arg(struct pt_regs *ctx, __u8 pos)
 	return (__u64)v;
 }
 
+/* gen_capture's reader: argument gen_arg.src, its size at size_src - 1. */
+static __always_inline __u64 usdt_read(void *ctx, void *aux, struct gen_arg *a, int size)
+{
+	if (!size)
+		return usdt_arg(ctx, a->src);
+	return a->size_src ? usdt_arg(ctx, a->size_src - 1) : 0;
+}
+
 SEC("usdt")
 int generic_usdt(struct pt_regs *ctx)
 {
-	struct gen_heap *h = gen_heap_get();
-	struct gen_config *cfg = gen_config_get();
+	struct gen_heap *h;
+	struct gen_config *cfg;
 
-	if (!h || !cfg) {
-		stat_inc(VIGIL_STAT_HEAP_MISS);
+	if (!gen_begin(&h, &cfg))
 		return 0;
-	}
-#pragma unroll
-	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
-		struct gen_arg *a = &cfg->args[i];
-
-		if (i >= cfg->nargs)
-			break;
-		h->st.in.raw[i] = usdt_arg(ctx, a->src);
-		h->st.in.size[i] = a->size_src ? usdt_arg(ctx, a->size_src - 1) : 0;
-	}
+	gen_capture(h, cfg, ctx, NULL, usdt_read);
 	return gen_entry(h, cfg);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The generic hook pipeline shared by bpf_generic_tp.c and bpf_generic_kprobe.c (the contract
- * is generic_abi.h). A backend only captures the raw argument values:
+ * is generic_abi.h). A backend only captures the raw argument values (gen_begin, then gen_capture
+ * with its reader of one argument: generic_run.h):
  *
  *   entry:  capture raw[] (and char_buf sizes) -> fd args become their struct file *
  *           hook with RETURN? stash raw[] per thread, done

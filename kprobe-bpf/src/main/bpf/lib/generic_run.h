@@ -94,6 +94,43 @@ static __always_inline int gen_run(struct gen_heap *h, struct gen_config *cfg)
 	return 0;
 }
 
+/* Every generic program starts here: the per-CPU heap and the hook's config. The lookups cannot
+ * fail (one-entry arrays), but the verifier wants them checked; a miss is counted and the
+ * program returns as if nothing matched. */
+static __always_inline int gen_begin(struct gen_heap **h, struct gen_config **cfg)
+{
+	*h = gen_heap_get();
+	*cfg = gen_config_get();
+	if (!*h || !*cfg) {
+		stat_inc(VIGIL_STAT_HEAP_MISS);
+		return 0;
+	}
+	return 1;
+}
+
+/* A backend's read of argument a: its value (size == 0), or the value of its char_buf size
+ * argument (size == 1), 0 when it has none. ctx is the program's context, aux what the backend
+ * passes along (the syscall wrapper's pt_regs). The readers are __always_inline and passed as
+ * constants, so clang inlines them into gen_capture's unrolled loop: no indirect call (which BPF
+ * has not), and each backend's context access stays where its verifier wants it. */
+typedef __u64 (*gen_arg_reader)(void *ctx, void *aux, struct gen_arg *a, int size);
+
+/* Entry of a call, before gen_entry: the raw value (and size) of each configured argument into
+ * st.in. */
+static __always_inline void gen_capture(struct gen_heap *h, struct gen_config *cfg, void *ctx, void *aux,
+					gen_arg_reader read)
+{
+#pragma unroll
+	for (int i = 0; i < VIGIL_GEN_MAX_ARGS; i++) {
+		struct gen_arg *a = &cfg->args[i];
+
+		if (i >= cfg->nargs)
+			break;
+		h->st.in.raw[i] = read(ctx, aux, a, 0);
+		h->st.in.size[i] = read(ctx, aux, a, 1);
+	}
+}
+
 /* Entry of a call, raw values captured into st.in. */
 static __always_inline int gen_entry(struct gen_heap *h, struct gen_config *cfg)
 {

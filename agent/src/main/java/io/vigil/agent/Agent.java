@@ -15,6 +15,8 @@ import io.vigil.agent.pipeline.RingBufferReader;
 import io.vigil.agent.pipeline.SinkDispatcher;
 import io.vigil.agent.policy.events.AgentActionRunner;
 import io.vigil.agent.policy.events.HookRegistry;
+import io.vigil.agent.policy.runtime.CachedOpeners;
+import io.vigil.agent.policy.runtime.OpenerLookup;
 import io.vigil.agent.policy.runtime.PolicyControl;
 import io.vigil.agent.policy.runtime.PolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
@@ -132,8 +134,10 @@ public final class Agent implements AutoCloseable {
                 stats.rawQueueDrops.incrementAndGet();
                 return false;
             };
+            // observed opens are read after the fact: their openers come from the process model
+            OpenerLookup openers = new CachedOpeners(processes.recent(), sensors.map("execve_map"));
             Optional<PolicyManager> policies = installers.map(f -> new PolicyManager(f.create(backend, sensors, hooks, records, pins,
-                    stats.fanotifyOverflows::incrementAndGet)));
+                    stats.fanotifyOverflows::incrementAndGet, openers)));
             LazyAssetGuard assets = new LazyAssetGuard(sensors.sharedMaps(), records, BootClock::bootNanosNow,
                     processes::assetGuard);
             policies.ifPresent(pm -> pm.assetPolicies(assets));

@@ -156,6 +156,11 @@ final class ProcessModel {
         assetGuard = g;
     }
 
+    /** The cache's incarnations by pid, readable from any thread. */
+    io.vigil.agent.process.RecentProcesses recent() {
+        return enricher.cache().recent();
+    }
+
     CacheStats stats() {
         return enricher.stats();
     }

@@ -139,10 +139,13 @@ public final class Enricher {
     /** One record in, zero or more events out. */
     public void onMsg(Msg msg, Consumer<Event> out) {
         if (msg instanceof ExecMsg) {
+            cache.recent().seen(msg.ktime());
             onExec((ExecMsg) msg, out);
         } else if (msg instanceof CloneMsg) {
+            cache.recent().seen(msg.ktime());
             onClone((CloneMsg) msg, out);
         } else if (msg instanceof ExitMsg) {
+            cache.recent().seen(msg.ktime());
             onExit((ExitMsg) msg, out);
         } else if (msg instanceof GenericMsg) {
             onGeneric((GenericMsg) msg, out);

@@ -109,6 +109,7 @@ public final class ProcessCache {
     private final LinkedHashMap<ExecveKey, Entry> byKey; // access order: eldest = least recently used
     private final HashMap<Integer, Entry> currentByPid = new HashMap<>();
     private final ArrayDeque<Entry> zeroRef = new ArrayDeque<>();
+    private final RecentProcesses recent = new RecentProcesses();
 
     // single writer, read by any thread
     private volatile int size;
@@ -133,6 +134,11 @@ public final class ProcessCache {
         this.graceNanos = graceNanos;
         this.clock = clock;
         this.byKey = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 2, 0.75f, true);
+    }
+
+    /** The incarnations by pid, for other threads: updated on every insert and removal. */
+    public RecentProcesses recent() {
+        return recent;
     }
 
     /** The cache's clock, for callers that time things alongside it. */
@@ -166,6 +172,7 @@ public final class ProcessCache {
         e.refcnt = 1;
         e.alive = true;
         byKey.put(key, e);
+        recent.started(key, info.binary());
         Entry cur = currentByPid.get(key.pid());
         if (cur == null || Long.compareUnsigned(cur.key.ktime(), key.ktime()) <= 0) {
             currentByPid.put(key.pid(), e);
@@ -339,6 +346,7 @@ public final class ProcessCache {
     private void remove(Entry e) {
         e.removed = true;
         byKey.remove(e.key, e);
+        recent.removed(e.key);
         currentByPid.remove(e.key.pid(), e);
         size = byKey.size();
     }

@@ -6,8 +6,10 @@ import io.vigil.agent.Agent;
 import io.vigil.agent.AgentConfig;
 import io.vigil.agent.policy.runtime.KernelPolicyInstaller;
 import io.vigil.agent.policy.runtime.PolicyManager;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -49,6 +51,13 @@ public final class PolicyKernelTests {
                   %s:
                 """.formatted(name, mode, section) + hooks.indent(2);
         apply(agent, Files.writeString(dir.resolve(name + ".yaml"), yaml));
+    }
+
+    /** A copy of a binary (mode kept) in dir, so that a policy can name it apart from the original; its real path. */
+    public static Path copy(Path dir, String from, String name) throws IOException {
+        Path to = dir.resolve(name);
+        Files.copy(Path.of(from), to, StandardCopyOption.COPY_ATTRIBUTES);
+        return to.toRealPath();
     }
 
     /** Runs a command to its end (exit 0, stdout discarded); its pid. */

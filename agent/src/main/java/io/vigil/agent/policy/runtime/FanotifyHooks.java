@@ -109,7 +109,12 @@ final class FanotifyHooks implements AutoCloseable {
 
     /** Observers of Post-only file opens sharing this one's event path, process map and clock. */
     FanotifyObservers observers(Runnable overflowed) {
-        return new FanotifyObservers(records, execveMap, bootNanos, overflowed);
+        return observers(overflowed, Openers.fromProc(execveMap));
+    }
+
+    /** Observers of post-only opens, whose openers {@code openers} names. */
+    FanotifyObservers observers(Runnable overflowed, OpenerLookup openers) {
+        return new FanotifyObservers(records, openers, bootNanos, overflowed);
     }
 
     /** Marks what the hook names and starts deciding its events; the handle undoes both. */

@@ -1,13 +1,9 @@
 package io.vigil.agent.policy.runtime;
 
 import io.vigil.agent.policy.HookDescriptor;
-import io.vigil.agent.policy.plan.FanotifySelectors;
-import io.vigil.bpf.BpfMap;
-import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.enforcement.fanotify.Access;
 import io.vigil.enforcement.fanotify.FanotifyException;
 import io.vigil.enforcement.fanotify.OpenWatcher;
-import io.vigil.enforcement.fanotify.OpenedFile;
 import io.vigil.policy.HookSpec;
 import io.vigil.policy.PolicyMode;
 import java.io.IOException;
@@ -15,8 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -32,28 +26,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each open a hook's selectors post becomes a struct msg_generic on the agent's event path
  * (FileDenyRecords with action Post), so it is enriched and exported like the BPF hook's event. The
- * event is read after the open: the opener may have exited, and then its binary is unknown here.
+ * event is read after the open, when the opener may have exited or its pid been reused: the
+ * {@link OpenerLookup} names the opener (the agent's asks the process model, {@link CachedOpeners}).
  */
 final class FanotifyObservers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanotifyObservers.class);
 
-    private final Predicate<byte[]> records;
-    private final BpfMap execveMap;
-    private final LongSupplier bootNanos;
+    private final ObservedOpens rules;
     private final Runnable overflowed;
-    private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<FanotifyHooks.Mark, Integer> marks = new HashMap<>();
     private OpenWatcher watcher;
 
-    private record Rule(HookDescriptor hook, HookSpec spec, int nargs, Map<FanotifyHooks.Inode, String> names) {}
-
     /** A hook's marks and rule: {@link #close()} removes both. Post-only hooks act alike in both modes. */
     final class Handle implements AutoCloseable {
-        private final Rule rule;
+        private final ObservedOpens.Rule rule;
         private final List<FanotifyHooks.Mark> marked;
         private final AtomicBoolean monitor;
 
-        private Handle(Rule rule, List<FanotifyHooks.Mark> marked, boolean monitor) {
+        private Handle(ObservedOpens.Rule rule, List<FanotifyHooks.Mark> marked, boolean monitor) {
             this.rule = rule;
             this.marked = marked;
             this.monitor = new AtomicBoolean(monitor);
@@ -72,13 +62,11 @@ final class FanotifyObservers implements AutoCloseable {
 
     /**
      * @param records    the agent's event path (false: full, the record is dropped and counted there)
-     * @param execveMap  the process sensors' map, for the opener's exec_id
+     * @param openers    the opener of an open read now: its binary (matchBinaries) and process key (exec_id)
      * @param overflowed called for each FAN_Q_OVERFLOW: the kernel dropped opens (counted as a loss)
      */
-    FanotifyObservers(Predicate<byte[]> records, BpfMap execveMap, LongSupplier bootNanos, Runnable overflowed) {
-        this.records = records;
-        this.execveMap = execveMap;
-        this.bootNanos = bootNanos;
+    FanotifyObservers(Predicate<byte[]> records, OpenerLookup openers, LongSupplier bootNanos, Runnable overflowed) {
+        this.rules = new ObservedOpens(records, openers, bootNanos);
         this.overflowed = overflowed;
     }
 
@@ -86,7 +74,7 @@ final class FanotifyObservers implements AutoCloseable {
     synchronized Handle add(HookDescriptor hook, HookSpec spec, PolicyMode mode) throws FanotifyException, IOException {
         List<FanotifyHooks.Mark> wanted = new ArrayList<>(FanotifyHooks.marksFor(spec, Access.OPEN));
         if (watcher == null) {
-            watcher = OpenWatcher.start(this::opened, overflowed);
+            watcher = OpenWatcher.start(rules::opened, overflowed);
         }
         List<FanotifyHooks.Mark> done = new ArrayList<>();
         try {
@@ -99,14 +87,13 @@ final class FanotifyObservers implements AutoCloseable {
             stopIfIdle();
             throw e;
         }
-        Rule rule = new Rule(hook, spec, hook.args().size(), FanotifyHooks.namedInodes(spec));
-        rules.add(rule);
+        ObservedOpens.Rule rule = rules.add(hook, spec, FanotifyHooks.namedInodes(spec));
         log.info("fanotify: {} FAN_OPEN marks observe {} of policy {} (no BPF program)", wanted.size(), hook.functionName(),
                 hook.policyName());
         return new Handle(rule, wanted, mode == PolicyMode.MONITOR);
     }
 
-    private synchronized void remove(Rule rule, List<FanotifyHooks.Mark> marked) {
+    private synchronized void remove(ObservedOpens.Rule rule, List<FanotifyHooks.Mark> marked) {
         if (rules.remove(rule)) {
             marked.forEach(this::unmark);
         }
@@ -140,22 +127,6 @@ final class FanotifyObservers implements AutoCloseable {
             }
         } else {
             marks.put(m, n - 1);
-        }
-    }
-
-    /** On the watcher's thread: every rule whose first matching selector posts gets one record. */
-    private void opened(OpenedFile f) {
-        String binary = null;
-        for (Rule rule : rules) {
-            if (binary == null) {
-                binary = Openers.binaryOf(f.pid());   // once per open, and only when a rule looks
-            }
-            String named = rule.names().getOrDefault(new FanotifyHooks.Inode(f.dev(), f.ino()), f.path());
-            Optional<FanotifySelectors.Match> m = FanotifySelectors.first(rule.spec().selectors(), named, binary, f.pid());
-            if (m.isPresent() && m.get().post()) {
-                records.test(FileDenyRecords.encode(bootNanos.getAsLong(), f.pid(), Openers.processKtime(execveMap, f.pid()),
-                        rule.hook().hookId(), m.get().selector(), rule.nargs(), GenericAbi.Action.POST, false, f.path()));
-            }
         }
     }
 

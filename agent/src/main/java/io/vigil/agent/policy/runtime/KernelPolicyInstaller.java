@@ -73,12 +73,18 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         @Override
         public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records,
                 LinkPins pins, Runnable fanotifyOverflow) {
+            return create(backend, sensors, hooks, records, pins, fanotifyOverflow, Openers.fromProc(sensors.map("execve_map")));
+        }
+
+        @Override
+        public PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks, Predicate<byte[]> records,
+                LinkPins pins, Runnable fanotifyOverflow, OpenerLookup openers) {
             FanotifyHooks fanotify = new FanotifyHooks(records, sensors.map("execve_map"), BootClock::bootNanosNow);
             return new KernelPolicyInstaller(HookPlanner.forHost(backend), new GenericHookLoader(sensors.sharedMaps()),
                     new BinaryTables(sensors::map), new BinarySeeds(sensors.map("execve_map"), sensors.map("bin_seed"),
                             KernelPolicyInstaller::binaryOf), hooks,
                     new CompileContext(1, 0, HostNamespaces.ofThisProcess(), SyscallTable.forArch(System.getProperty("os.arch"))),
-                    fanotify, fanotify.observers(fanotifyOverflow), pins);
+                    fanotify, fanotify.observers(fanotifyOverflow, openers), pins);
         }
     };
 

@@ -24,6 +24,15 @@ final class Openers {
         }
     }
 
+    /**
+     * The opener as /proc and execve_map show the pid now: an opener that has exited is unknown, a
+     * process that took its pid is taken for it. For installers without the process model; the
+     * agent's is {@link CachedOpeners}.
+     */
+    static OpenerLookup fromProc(BpfMap execveMap) {
+        return (pid, readKtime) -> new OpenerLookup.Opener(binaryOf(pid), processKtime(execveMap, pid));
+    }
+
     /** The opener's binary from /proc; empty when it has exited (then no matchBinaries filter matches). */
     static String binaryOf(int pid) {
         try {

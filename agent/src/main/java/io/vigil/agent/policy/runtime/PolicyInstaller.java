@@ -58,6 +58,12 @@ public interface PolicyInstaller {
                 Predicate<byte[]> records, LinkPins pins, Runnable fanotifyOverflow) {
             return create(backend, sensors, hooks, records, pins);
         }
+
+        /** As the above; {@code openers} names the process behind an open read after the fact (fanotify observation). */
+        default PolicyInstaller create(Backend backend, LoadedSensors sensors, HookRegistry hooks,
+                Predicate<byte[]> records, LinkPins pins, Runnable fanotifyOverflow, OpenerLookup openers) {
+            return create(backend, sensors, hooks, records, pins, fanotifyOverflow);
+        }
     }
 
     Installed install(TracingPolicy policy, PolicyMode mode) throws PolicyInstallException;

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.agent.Agent;
-import io.vigil.agent.kernel.CapturingSink;
 import io.vigil.agent.kernel.NetnsPeer;
+import io.vigil.agent.kernel.PolicyAgent;
 import io.vigil.agent.kernel.PolicyEvents;
-import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.policy.PolicyMode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -107,8 +106,9 @@ class ConnectOverrideKernelTest {
             print(json.dumps({'ok': ok, 'errno': errs}))
             """;
 
-    static Agent agent;
-    static PolicyEvents events;
+    @RegisterExtension
+    static final PolicyAgent agent = new PolicyAgent();
+    static final PolicyEvents events = agent.events();
     static NetnsPeer peer;
     static Process server;
     static BufferedReader serverOut;
@@ -118,9 +118,6 @@ class ConnectOverrideKernelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        CapturingSink sink = new CapturingSink();
-        events = new PolicyEvents(sink);
-        agent = PolicyKernelTests.startAgent(sink);
         peer = NetnsPeer.create(7);
         server = peer.start("python3", "-c", SERVER, "7001,7002,7003,7201", "7101,7102", peer.peerAddr(), peer.peerAddr6());
         serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -135,9 +132,6 @@ class ConnectOverrideKernelTest {
         }
         if (peer != null) {
             peer.close();
-        }
-        if (agent != null) {
-            agent.close();
         }
     }
 
@@ -296,6 +290,6 @@ class ConnectOverrideKernelTest {
     }
 
     private void apply(String name, String section, String hooks, String mode) throws Exception {
-        PolicyKernelTests.apply(agent, tmp, name, mode, section, hooks);
+        agent.apply(tmp, name, mode, section, hooks);
     }
 }

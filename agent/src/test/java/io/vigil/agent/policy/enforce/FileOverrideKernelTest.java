@@ -7,24 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.agent.Agent;
-import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyAgent;
 import io.vigil.agent.kernel.PolicyEvents;
 import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.agent.kernel.ShmTempDirs;
-import io.vigil.agent.policy.runtime.PolicyManager;
 import io.vigil.policy.PolicyMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,31 +35,12 @@ class FileOverrideKernelTest {
     /** The 10,000 on the host; 200 in the emulated VM, where each open waits for the agent (~15x slower). */
     private static final int ATTEMPTS = Boolean.getBoolean("vigil.test.vm") ? 200 : 10_000;
 
-    static Agent agent;
-    static PolicyEvents events;
+    @RegisterExtension
+    static final PolicyAgent agent = new PolicyAgent();
+    static final PolicyEvents events = agent.events();
 
     @TempDir(factory = ShmTempDirs.class)
     Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        CapturingSink sink = new CapturingSink();
-        events = new PolicyEvents(sink);
-        agent = PolicyKernelTests.startAgent(sink);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void deletePolicies() {
-        PolicyManager pm = agent.policies().orElseThrow();
-        pm.list().forEach(s -> pm.delete(s.name()));
-    }
 
     @Test
     void deniedBinaryGetsNoByteOfTheFileThroughAnyName() throws Exception {
@@ -212,13 +188,11 @@ class FileOverrideKernelTest {
     }
 
     private Path copy(String from, String name) throws Exception {
-        Path to = tmp.resolve(name);
-        Files.copy(Path.of(from), to, StandardCopyOption.COPY_ATTRIBUTES);
-        return to.toRealPath();
+        return PolicyKernelTests.copy(tmp, from, name);
     }
 
     private void apply(String name, String section, String hooks, String mode) throws Exception {
-        PolicyKernelTests.apply(agent, tmp, name, mode, section, hooks);
+        agent.apply(tmp, name, mode, section, hooks);
     }
 
 }

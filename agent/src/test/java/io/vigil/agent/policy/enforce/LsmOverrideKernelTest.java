@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.agent.Agent;
-import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyAgent;
 import io.vigil.agent.kernel.PolicyEvents;
-import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.agent.kernel.ShmTempDirs;
 import io.vigil.agent.policy.plan.TracefsHostFacts;
 import io.vigil.agent.policy.runtime.PolicyManager;
@@ -18,11 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,8 +35,9 @@ class LsmOverrideKernelTest {
     /** Opens of the denied file: many on the host's kind of speed, fewer under emulation. */
     private static final int ATTEMPTS = Boolean.getBoolean("vigil.test.vm") ? 200 : 10_000;
 
-    static Agent agent;
-    static PolicyEvents events;
+    @RegisterExtension
+    static final PolicyAgent agent = new PolicyAgent();
+    static final PolicyEvents events = agent.events();
     static boolean bpfLsm;
 
     @TempDir(factory = ShmTempDirs.class)
@@ -47,25 +45,9 @@ class LsmOverrideKernelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        CapturingSink sink = new CapturingSink();
-        events = new PolicyEvents(sink);
-        agent = PolicyKernelTests.startAgent(sink);
         bpfLsm = TracefsHostFacts.forHost().bpfLsm();
         System.err.println("LsmOverrideKernelTest: " + (bpfLsm ? "BPF LSM runs on this kernel: checking the denies"
                 : "this kernel refuses BPF LSM programs: checking that the policies are refused with the reason"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void deletePolicies() {
-        PolicyManager pm = agent.policies().orElseThrow();
-        pm.list().forEach(s -> pm.delete(s.name()));
     }
 
     private List<String> apply(String name, String section, String hooks) throws Exception {

@@ -1,7 +1,11 @@
 package io.vigil.agent.policy.plan;
 
+import io.vigil.agent.btf.StructFields;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** A fake x86_64 kernel for planner and compiler tests: which tracepoints exist (with formats) and which functions. */
@@ -75,5 +79,75 @@ public final class FakeHosts {
         Set<String> functions = new java.util.HashSet<>(FUNCTIONS);
         SYSCALLS.forEach(s -> functions.add("__x64_sys_" + s));
         return new FixedHostFacts("x86_64", formats, functions);
+    }
+
+    /** The fake x86_64 kernel with fanotify: post-only file-open hooks go on FAN_OPEN marks there. */
+    public static HostFacts x86WithFanotify() {
+        return withFanotify(x86());
+    }
+
+    /** base with fanotify (FixedHostFacts plans as for a host without it); everything else is base's. */
+    public static HostFacts withFanotify(HostFacts base) {
+        return new HostFacts() {
+            @Override
+            public String arch() {
+                return base.arch();
+            }
+
+            @Override
+            public Optional<String> tracepointFormat(String subsystemEvent) {
+                return base.tracepointFormat(subsystemEvent);
+            }
+
+            @Override
+            public boolean tracepointExists(String subsystemEvent) {
+                return base.tracepointExists(subsystemEvent);
+            }
+
+            @Override
+            public boolean functionExists(String name) {
+                return base.functionExists(name);
+            }
+
+            @Override
+            public boolean bpfLsm() {
+                return base.bpfLsm();
+            }
+
+            @Override
+            public boolean fanotify() {
+                return true;
+            }
+
+            @Override
+            public Optional<Path> cgroup2Root() {
+                return base.cgroup2Root();
+            }
+
+            @Override
+            public List<String> syscalls() {
+                return base.syscalls();
+            }
+
+            @Override
+            public List<String> ftraceFunctions() {
+                return base.ftraceFunctions();
+            }
+
+            @Override
+            public boolean fileExists(String path) {
+                return base.fileExists(path);
+            }
+
+            @Override
+            public StructFields structFields() {
+                return base.structFields();
+            }
+
+            @Override
+            public String syscallPrefix() {
+                return base.syscallPrefix();
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import static io.vigil.agent.policy.plan.TestPolicies.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,40 +9,13 @@ import io.vigil.bpf.Backend;
 import io.vigil.bpf.generic.HookImage.AttachKind;
 import io.vigil.bpf.generic.HookImage.Attachment;
 import io.vigil.policy.HookSpec;
-import io.vigil.policy.LoadResult;
-import io.vigil.policy.PolicyLoader;
 import io.vigil.policy.TracingPolicy;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which file-open hooks ObservationPlanner puts on fanotify FAN_OPEN marks, and why the others stay on BPF. */
 class ObservationPlannerTest {
-    /** FakeHosts' kernel, with fanotify. */
-    private static final HostFacts FANOTIFY = new HostFacts() {
-        private final FixedHostFacts k = FakeHosts.x86();
-
-        @Override
-        public String arch() {
-            return k.arch();
-        }
-
-        @Override
-        public Optional<String> tracepointFormat(String subsystemEvent) {
-            return k.tracepointFormat(subsystemEvent);
-        }
-
-        @Override
-        public boolean functionExists(String name) {
-            return k.functionExists(name);
-        }
-
-        @Override
-        public boolean fanotify() {
-            return true;
-        }
-    };
+    private static final HostFacts FANOTIFY = FakeHosts.x86WithFanotify();
     private static final Attachment OBSERVE = new Attachment("observe", AttachKind.FANOTIFY, "FAN_OPEN");
 
     private static final String FILE_OPEN = """
@@ -56,18 +30,6 @@ class ObservationPlannerTest {
                     operator: "Prefix"
                     values: ["/srv/data/"]
             """;
-
-    private static TracingPolicy policy(String section, String hooks, String options) {
-        LoadResult r = PolicyLoader.loadText("""
-                apiVersion: cilium.io/v1alpha1
-                kind: TracingPolicy
-                metadata:
-                  name: "p"
-                spec:
-                """ + options + "  " + section + ":\n" + hooks, Path.of("p.yaml"));
-        assertTrue(r.ok(), r.errors()::toString);
-        return r.policies().get(0);
-    }
 
     private static HookPlan first(Backend backend, HostFacts host, TracingPolicy p) throws PolicyRejectedException {
         List<HookPlan> plans = new HookPlanner(backend, host).plan(p).hooks();
@@ -85,7 +47,7 @@ class ObservationPlannerTest {
     @Test
     void postOnlyFileOpenWithPrefixIsObservedOnEveryBackend() throws Exception {
         for (Backend b : List.of(Backend.TRACEPOINT, Backend.KPROBE, Backend.FENTRY)) {
-            HookPlan p = first(b, FANOTIFY, policy("kprobes", FILE_OPEN, ""));
+            HookPlan p = first(b, FANOTIFY, parse("kprobes", FILE_OPEN, ""));
             assertEquals(HookPlanner.FANOTIFY_OBJECT, p.object(), b.toString());
             assertEquals(List.of(OBSERVE), p.attachments(), b.toString());
             assertEquals("security_file_open", p.functionName());
@@ -95,7 +57,7 @@ class ObservationPlannerTest {
 
     @Test
     void lsmFileOpenWithEqualNoPostAndBinariesIsObservedAsProcessLsm() throws Exception {
-        TracingPolicy pol = policy("lsmhooks", """
+        TracingPolicy pol = parse("lsmhooks", """
                   - hook: "file_open"
                     args:
                     - index: 0
@@ -126,7 +88,7 @@ class ObservationPlannerTest {
 
     @Test
     void syscallOpensStayOnTheTracepoint() throws Exception {
-        HookPlan p = first(Backend.TRACEPOINT, FANOTIFY, policy("kprobes", """
+        HookPlan p = first(Backend.TRACEPOINT, FANOTIFY, parse("kprobes", """
                   - call: "sys_openat"
                     syscall: true
                     args:
@@ -139,14 +101,14 @@ class ObservationPlannerTest {
                         values: ["/srv/data/"]
                 """, ""));
         assertEquals(HookPlanner.TP_OBJECT, p.object(), "sys_openat also sees failed opens and flags: FAN_OPEN does not");
-        assertTrue(reasons(policy("kprobes", FILE_OPEN, ""), "security_file_permission").get(0).contains("other events"));
+        assertTrue(reasons(parse("kprobes", FILE_OPEN, ""), "security_file_permission").get(0).contains("other events"));
     }
 
     @Test
     void withoutFanotifyOrWithTheOptionItStaysOnBpf() throws Exception {
-        HookPlan p = first(Backend.TRACEPOINT, FakeHosts.x86(), policy("kprobes", FILE_OPEN, ""));
+        HookPlan p = first(Backend.TRACEPOINT, FakeHosts.x86(), parse("kprobes", FILE_OPEN, ""));
         assertEquals(HookPlanner.TP_OBJECT, p.object());
-        TracingPolicy opted = policy("kprobes", FILE_OPEN, """
+        TracingPolicy opted = parse("kprobes", FILE_OPEN, """
                   options:
                   - name: "disable-fanotify-observe"
                     value: "true"
@@ -186,7 +148,7 @@ class ObservationPlannerTest {
                 List.of("", "no selectors"));
         for (List<String> c : cases) {
             String hook = head + (c.get(0).isEmpty() ? "" : "    " + c.get(0));
-            TracingPolicy pol = policy("kprobes", hook, "");
+            TracingPolicy pol = parse("kprobes", hook, "");
             HookPlan p = first(Backend.KPROBE, FANOTIFY, pol);
             assertEquals(HookPlanner.KPROBE_OBJECT, p.object(), hook);
             List<String> why = reasons(pol, "security_file_open");
@@ -196,7 +158,7 @@ class ObservationPlannerTest {
 
     @Test
     void anArgumentTheEventDoesNotCarryKeepsItOnBpf() {
-        TracingPolicy pol = policy("kprobes", """
+        TracingPolicy pol = parse("kprobes", """
                   - call: "security_file_open"
                     syscall: false
                     args:

@@ -1,5 +1,6 @@
 package io.vigil.agent.policy.plan;
 
+import static io.vigil.agent.policy.plan.TestPolicies.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,6 @@ import io.vigil.bpf.generic.HookImage.AttachKind;
 import io.vigil.bpf.generic.HookImage.Attachment;
 import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.policy.ArgType;
-import io.vigil.policy.LoadResult;
-import io.vigil.policy.PolicyLoader;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,19 +20,6 @@ class OverridePlacementTest {
     private static final HookPlanner TP = new HookPlanner(Backend.TRACEPOINT, FakeHosts.x86());
     private static final HookPlanner KP = new HookPlanner(Backend.KPROBE,
             new FixedHostFacts("x86_64", Map.of(), Set.of("security_socket_connect", "__x64_sys_sendto", "vfs_write")));
-
-    private static List<HookPlan> plan(HookPlanner planner, String section, String hooks) throws PolicyRejectedException {
-        LoadResult r = PolicyLoader.loadText("""
-                apiVersion: cilium.io/v1alpha1
-                kind: TracingPolicy
-                metadata:
-                  name: "p"
-                spec:
-                  %s:
-                """.formatted(section) + hooks.indent(2), Path.of("p.yaml"));
-        assertTrue(r.ok(), r.errors()::toString);
-        return planner.plan(r.policies().get(0)).hooks();
-    }
 
     private static String override(String call, boolean syscall, int index, String type, String action) {
         return """

@@ -2,59 +2,37 @@ package io.vigil.agent.policy.runtime;
 
 import static io.vigil.agent.kernel.PolicyKernelTests.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.agent.Agent;
-import io.vigil.agent.kernel.CapturingSink;
+import io.vigil.agent.kernel.PolicyAgent;
 import io.vigil.agent.kernel.PolicyEvents;
 import io.vigil.agent.kernel.PolicyKernelTests;
 import io.vigil.agent.kernel.ShmTempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Post-only security_file_open policies observed through fanotify FAN_OPEN marks
  * (ObservationPlanner, FanotifyObservers): the placement is chosen without asking, an open under the
  * prefix is one process_kprobe event with the path and the opener, an open elsewhere none, and
- * NoPost and matchBinaries NotIn decide as in the kernel. The openers are copies of bash that
- * outlive their open (a `sleep` child), since the binary is read from /proc after the open.
+ * NoPost and matchBinaries NotIn decide as in the kernel, and an opener that exited before the agent
+ * read its open is still matched by its binary (the process model keeps it, CachedOpeners).
  */
 @Tag("kernel")
 class FileObserveKernelTest {
-    static Agent agent;
-    static PolicyEvents events;
+    @RegisterExtension
+    static final PolicyAgent agent = new PolicyAgent();
+    static final PolicyEvents events = agent.events();
 
     @TempDir(factory = ShmTempDirs.class)
     Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        CapturingSink sink = new CapturingSink();
-        events = new PolicyEvents(sink);
-        agent = PolicyKernelTests.startAgent(sink);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
-    @AfterEach
-    void deletePolicies() {
-        PolicyManager pm = agent.policies().orElseThrow();
-        pm.list().forEach(s -> pm.delete(s.name()));
-    }
 
     @Test
     void anOpenUnderThePrefixIsOneEventWithPathAndOpenerAndElsewhereNone() throws Exception {
@@ -138,6 +116,46 @@ class FileObserveKernelTest {
     }
 
     /**
+     * The opener exits at once (a copy of cat), before the agent reads the notification: matchBinaries
+     * and the event's process come from the process model, which learnt the exec and keeps the exited
+     * process; another binary opening the same file is not reported.
+     */
+    @Test
+    void anOpenerThatExitedAtOnceIsMatchedByItsBinary() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("short")).toRealPath();
+        Path f = Files.writeString(dir.resolve("f"), "x\n");
+        Path cat = copy("/bin/cat", "shortcat");
+        Path otherCat = copy("/bin/cat", "othercat");
+        apply("observe-exited", """
+                - call: "security_file_open"
+                  syscall: false
+                  args:
+                  - index: 0
+                    type: "file"
+                  selectors:
+                  - matchArgs:
+                    - index: 0
+                      operator: "Prefix"
+                      values: ["%s/"]
+                    matchBinaries:
+                    - operator: "In"
+                      values: ["%s"]
+                """.formatted(dir, cat));
+        assertEquals(List.of("fanotify FAN_OPEN"), agent.policies().orElseThrow().list().get(0).attachments());
+
+        long hit = PolicyKernelTests.run(cat.toString(), f.toString());
+        JsonNode e = events.awaitOne("observe-exited", hit);
+        assertEquals(cat.toString(), e.at("/process/binary").asText(), e.toString());
+        assertEquals(f.toString(), e.at("/args/0/file_arg/path").asText(), e.toString());
+        assertTrue(e.at("/process/exec_id").asText().length() > 0, e.toString());
+        assertFalse(e.at("/process/flags").asText().contains("unknown"), "the cached process, not a bare key: " + e);
+
+        long miss = PolicyKernelTests.run(otherCat.toString(), f.toString());
+        events.assertNone("observe-exited", miss);
+        assertEquals(1, events.of("observe-exited", hit).size());
+    }
+
+    /**
      * The copy of bash opens the file once (a builtin read), then waits for a child so that /proc still
      * has it (`; true`: else bash would exec sleep in its own process, which the event would then name).
      */
@@ -146,12 +164,10 @@ class FileObserveKernelTest {
     }
 
     private Path copy(String from, String name) throws Exception {
-        Path to = tmp.resolve(name);
-        Files.copy(Path.of(from), to, StandardCopyOption.COPY_ATTRIBUTES);
-        return to.toRealPath();
+        return PolicyKernelTests.copy(tmp, from, name);
     }
 
     private void apply(String name, String hooks) throws Exception {
-        PolicyKernelTests.apply(agent, tmp, name, "enforce", "kprobes", hooks);
+        agent.apply(tmp, name, "enforce", "kprobes", hooks);
     }
 }
