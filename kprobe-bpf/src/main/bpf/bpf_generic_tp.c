@@ -10,8 +10,12 @@
  *   generic_tp_enter: record fields at gen_arg.ctx_off -> gen_entry (generic_run.h)
  *   generic_tp_exit:  ret at gen_config.ret_ctx_off    -> gen_return
  *   generic_tp_btf:   tracepoint argument gen_arg.src   -> gen_entry
+ *
+ * A member of a dispatcher (VIGIL_GEN_HOOK_MEMBER, bpf_generic_dispatch.c) is a generic_tp_enter
+ * that is tail-called instead of attached; after its run it tail-calls the next member.
  */
 #include "lib/generic_run.h"
+#include "lib/generic_dispatch.h"
 
 /* A field of the tracepoint record. ctx offsets must be constants for direct access, so the
  * record is read as memory. */
@@ -46,7 +50,10 @@ int generic_tp_enter(void *ctx)
 	if (!gen_begin(&h, &cfg))
 		return 0;
 	gen_capture(h, cfg, ctx, NULL, tp_read);
-	return gen_entry(h, cfg);
+	gen_entry(h, cfg);
+	if (cfg->flags & VIGIL_GEN_HOOK_MEMBER)
+		gen_dispatch_member_done(ctx);
+	return 0;
 }
 
 SEC("tracepoint")

@@ -267,6 +267,7 @@ enum vigil_gen_hook_flags {
 	VIGIL_GEN_HOOK_SYSCALL_TP = 0x08,      /* tracepoint backend for a syscall: sys_enter_X / sys_exit_X */
 	VIGIL_GEN_HOOK_TRACK_SOCK = 0x10,      /* returnArgAction TrackSock: socktrack[returned sock] = current */
 	VIGIL_GEN_HOOK_UNTRACK_SOCK = 0x20,    /* returnArgAction UntrackSock: delete socktrack[returned sock] */
+	VIGIL_GEN_HOOK_MEMBER = 0x40,          /* tail-called by a dispatcher (bpf_generic_dispatch.c): chains on */
 };
 
 /* A hook's whole configuration, gen_config[0]. 16 + 60 + 4 + 5 * 520 + 5 * 36 + 4 = 2864 bytes. */
@@ -286,6 +287,30 @@ struct gen_config {
 	struct gen_resolve resolve[VIGIL_GEN_MAX_ARGS]; /* 2680: per args[] slot; nsteps 0 = read the argument itself */
 	__u32 pad4;         /* 2860 */
 };                      /* 2864 */
+
+/* One program per syscall enter tracepoint (bpf_generic_dispatch.c, lib/generic_dispatch.h). Java:
+ * GenericAbi.DispatchConfig, DispatchState, GateKey; the gate entries: io.vigil.bpf.generic.GateEncoder. */
+#define VIGIL_GEN_DISPATCH_SLOTS 32  /* members of one dispatcher: a chain of 32 tail calls, the kernel allows 33 */
+#define VIGIL_GEN_GATE_KEY 256       /* bytes of the gate string in a key, NUL included (LPM data is capped at 256) */
+
+struct gen_dispatch_config {         /* gen_dispatch_config[0] of a dispatcher. 16 bytes */
+	__u32 members;                   /*  0: slots of gen_dispatch_progs holding a member */
+	__u32 always;                    /*  4: members run on every call (not gated) */
+	__u16 gate_ctx_off;              /*  8: offset in the tracepoint record of the gate string's user pointer */
+	__u8 gate;                       /* 10: 1 = read the gate and look it up in gen_gate; 0 = no gated member */
+	__u8 gate8;                      /* 11: 1 = every gen_gate key is 8 bytes or longer: first test the string's
+	                                  *     first 8 bytes against gen_gate8, which holds those of every key */
+	__u8 pad[4];                     /* 12 */
+};
+struct gen_dispatch_state {          /* gen_dispatch_state[0], per CPU: the chain of one call. 16 bytes */
+	__u64 pid_tgid;                  /*  0: the thread the chain runs for */
+	__u32 pending;                   /*  8: members still to run, lowest slot first */
+	__u32 pad;                       /* 12 */
+};
+struct gen_gate_key {                /* gen_gate (LPM trie) -> __u32 mask of member slots. 260 bytes */
+	__u32 prefixlen;                 /* bits: 8 * bytes; an Equal value's bytes include its NUL */
+	char str[VIGIL_GEN_GATE_KEY];
+};
 
 /* Keys of the per-hook value maps. Java writes them; the sensors build the same bytes to look up. */
 struct gen_str_key {                 /* gen_str_eq (hash): exact strings. 264 bytes */

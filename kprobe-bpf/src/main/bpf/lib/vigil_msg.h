@@ -42,7 +42,8 @@ enum vigil_stat_index {
 	VIGIL_STAT_GEN_RATE_LIMITED = 5,  /* generic hook: a post suppressed by rateLimit */
 	VIGIL_STAT_GEN_NO_ENTRY = 6,      /* generic return hook: entry not stashed (stash full) or not found */
 	VIGIL_STAT_GEN_TRUNCATED = 7,     /* generic hook: arguments dropped, the event was full */
-	VIGIL_STAT_MAX = 8,
+	VIGIL_STAT_GEN_DISPATCH_LOST = 8, /* dispatch chain cut: another thread took this CPU's dispatch state */
+	VIGIL_STAT_MAX = 9,
 };
 
 #define VIGIL_PATH_MAX 4096    /* bytes of a resolved path, binary or cwd */

@@ -55,6 +55,16 @@ public final class BenchSupport {
         }
     }
 
+    /** The 1, 5 and 15 minute load averages (/proc/loadavg), for the record of a shared machine. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     static double median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);

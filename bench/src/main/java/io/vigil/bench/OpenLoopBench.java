@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes the slow path), with the agent running 10 file policies on opens (sys_openat, a Prefix each
  * on its own directory, evaluated in the kernel), with the agent running 10 Post-only security_file_open
  * policies on their own directories (placed on fanotify FAN_OPEN marks: the scoped case), and with
- * nothing again (drift). Ratios of the
- * medians are printed; timing is never asserted. The exit status is non-zero when a policy posted
- * an event for the workload (its opens match none of them).
+ * nothing again (drift). The phases run in {@code --cycles} cycles (off, empty, policies, scoped,
+ * off again each time) so that slow drift of the machine hits every phase alike; the ratios of the
+ * medians over all cycles' rounds are printed, wall and CPU time of the workload, with each cycle's
+ * own ratios. Timing is never asserted. The exit status is non-zero when a policy posted an event
+ * for the workload (its opens match none of them).
  *
- * <pre>OpenLoopBench [--opens 200000] [--rounds 5] [--policies 10]</pre>
+ * <pre>OpenLoopBench [--opens 200000] [--rounds 5] [--policies 10] [--cycles 3]</pre>
  */
 public final class OpenLoopBench {
     private OpenLoopBench() {}
@@ -41,13 +43,18 @@ public final class OpenLoopBench {
         int opens = 200_000;
         int rounds = 5;
         int policies = 10;
+        int cycles = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--opens" -> opens = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--policies" -> policies = Integer.parseInt(args[++i]);
+                case "--cycles" -> cycles = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (cycles < 1 || rounds < 1 || opens < 1) {
+            throw new IllegalArgumentException("--cycles, --rounds and --opens must be at least 1");
         }
         if (!BenchSupport.isRoot()) {
             System.err.println("OpenLoopBench: needs root (it loads BPF programs)");
@@ -56,15 +63,8 @@ public final class OpenLoopBench {
         BenchSupport.quietLogs();
         Path dir = Files.createTempDirectory("vigil-openloop-");
         Path file = Files.writeString(dir.resolve("f"), "x\n");
-        System.out.println(fmt("OpenLoopBench: %d rounds of %d open+close of %s (outside every policy)", rounds, opens, file));
-        Map<String, Double> wall = new LinkedHashMap<>();
-        wall.put("off", phase("off", file, opens, rounds));
-        try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
-            bench.load();
-            try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
-                wall.put("empty", phase("empty program on sys_enter_openat", file, opens, rounds));
-            }
-        }
+        System.out.println(fmt("OpenLoopBench: %d cycles of the phases, each %d rounds of %d open+close of %s (outside every policy)",
+                cycles, rounds, opens, file));
         AtomicLong workloadEvents = new AtomicLong();
         AtomicLong policyEvents = new AtomicLong();
         EventSink counting = new EventSink() {
@@ -97,37 +97,108 @@ public final class OpenLoopBench {
             watched.add(d);
             scoped.add(scopedPolicy(i, d));
         }
-        try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
-            load(agent, policyDir, general);
-            wall.put("policies", phase(policies + " file policies (agent)", file, opens, rounds));
-        }
-        long before = policyEvents.get();
-        long scopedHits;
-        try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
-            load(agent, policyDir, scoped);
-            wall.put("scoped", phase(policies + " scoped policies (agent)", file, opens, rounds));
-            // the marks are live: a cat of a watched file is reported (async: wait for it)
-            new ProcessBuilder("/bin/cat", watched.get(0).resolve("f").toString()).start().waitFor();
-            for (int i = 0; i < 500 && policyEvents.get() == before; i++) {   // up to 10 s on a loaded machine
-                Thread.sleep(20);
+        // every phase in every cycle: drift between phases of one cycle cancels in the medians over all
+        Map<String, Samples> all = new LinkedHashMap<>();
+        long scopedHits = 0;
+        for (int c = 1; c <= cycles; c++) {
+            System.out.println(fmt("-- cycle %d/%d (load average %s)", c, cycles, BenchSupport.loadAverage()));
+            Map<String, Samples> cycle = new LinkedHashMap<>();
+            cycle.put("off", phase("off", file, opens, rounds));
+            try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
+                bench.load();
+                try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
+                    cycle.put("empty", phase("empty program on sys_enter_openat", file, opens, rounds));
+                }
             }
-            scopedHits = policyEvents.get() - before;
+            try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
+                load(agent, policyDir, general, c == 1);
+                cycle.put("policies", phase(policies + " file policies (agent)", file, opens, rounds));
+                if (c == cycles) {
+                    programCosts(file, opens);
+                }
+            }
+            long before = policyEvents.get();
+            try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
+                load(agent, policyDir, scoped, c == 1);
+                cycle.put("scoped", phase(policies + " scoped policies (agent)", file, opens, rounds));
+                // the marks are live: a cat of a watched file is reported (async: wait for it)
+                new ProcessBuilder("/bin/cat", watched.get(0).resolve("f").toString()).start().waitFor();
+                for (int i = 0; i < 500 && policyEvents.get() == before; i++) {   // up to 10 s on a loaded machine
+                    Thread.sleep(20);
+                }
+                scopedHits += policyEvents.get() - before > 0 ? 1 : 0;
+            }
+            cycle.put("off again", phase("off again", file, opens, rounds));
+            ratios(cycle, "cycle " + c);
+            cycle.forEach((k, v) -> all.merge(k, v, Samples::plus));
         }
-        wall.put("off again", phase("off again", file, opens, rounds));
 
-        double off = (wall.get("off") + wall.get("off again")) / 2;
         System.out.println();
-        System.out.println(fmt("empty hook / off           %.3f", wall.get("empty") / off));
-        System.out.println(fmt("policies / off             %.3f", wall.get("policies") / off));
-        System.out.println(fmt("policies / empty hook      %.3f   (target <= 1.03)", wall.get("policies") / wall.get("empty")));
-        System.out.println(fmt("scoped policies / off      %.3f   (target <= 1.03; fanotify FAN_OPEN marks)", wall.get("scoped") / off));
-        System.out.println(fmt("drift (off again / off)    %.3f", wall.get("off again") / wall.get("off")));
-        System.out.println(fmt("scoped policies: %d event(s) for one cat of a watched file (must be >= 1)", scopedHits));
+        System.out.println(fmt("medians over all %d cycles (%d rounds per phase):", cycles, cycles * rounds));
+        ratios(all, "all cycles");
+        System.out.println(fmt("load average at the end: %s (the machine's other load skews ratios)", BenchSupport.loadAverage()));
+        System.out.println(fmt("scoped policies: the cat of a watched file was reported in %d of %d cycles (must be all)", scopedHits, cycles));
         System.out.println(fmt("policy events: %d in all, %d of the workload (must be 0)", policyEvents.get(), workloadEvents.get()));
-        System.exit(workloadEvents.get() == 0 && scopedHits > 0 ? 0 : 1);
+        System.exit(workloadEvents.get() == 0 && scopedHits == cycles ? 0 : 1);
     }
 
-    private static void load(Agent agent, Path policyDir, List<String> policies) throws Exception {
+    /**
+     * Diagnostic, not part of the ratios: one more round with kernel.bpf_stats_enabled on and the
+     * empty program attached beside the agent's, printing each program's own run time on
+     * sys_enter_openat (the dispatcher's includes the members it tail-calls; bpf_stats adds two
+     * clock reads per run to both).
+     */
+    private static void programCosts(Path file, int opens) throws Exception {
+        String old = BpfProgStats.enable();
+        try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
+            bench.load();
+            try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
+                Map<Integer, BpfProgStats.Prog> before = BpfProgStats.snapshot();
+                BenchSupport.run(List.of(BenchSupport.workloads().resolve("openloop").toString(), file.toString(),
+                        Integer.toString(opens), "1"));
+                for (BpfProgStats.Prog p : BpfProgStats.snapshot().values()) {
+                    BpfProgStats.Prog d = p.minus(before.get(p.id()));
+                    if (d.runCount() > 0 && (p.name().startsWith("generic_") || p.name().startsWith("vigil_bench_emp"))) {
+                        System.out.println(fmt("  bpf_stats: %-16s %,d runs, %.0f ns/run", p.name(), d.runCount(),
+                                (double) d.runTimeNs() / d.runCount()));
+                    }
+                }
+            }
+        } finally {
+            BpfProgStats.restore(old);
+        }
+    }
+
+    /** Per-round wall and CPU times (ns) of a phase; several cycles' rounds are pooled. */
+    record Samples(long[] wall, long[] cpu) {
+        Samples plus(Samples o) {
+            return new Samples(concat(wall, o.wall), concat(cpu, o.cpu));
+        }
+
+        private static long[] concat(long[] a, long[] b) {
+            long[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, r, a.length, b.length);
+            return r;
+        }
+    }
+
+    /** The ratios of the phases' medians, wall and CPU time of the workload. */
+    private static void ratios(Map<String, Samples> s, String label) {
+        double offW = (median(s.get("off").wall()) + median(s.get("off again").wall())) / 2;
+        double offC = (median(s.get("off").cpu()) + median(s.get("off again").cpu())) / 2;
+        String row = "%-28s wall %.3f   cpu %.3f%s";
+        System.out.println(fmt("%s:", label));
+        System.out.println(fmt(row, "  empty hook / off", median(s.get("empty").wall()) / offW, median(s.get("empty").cpu()) / offC, ""));
+        System.out.println(fmt(row, "  policies / off", median(s.get("policies").wall()) / offW, median(s.get("policies").cpu()) / offC, ""));
+        System.out.println(fmt(row, "  policies / empty hook", median(s.get("policies").wall()) / median(s.get("empty").wall()),
+                median(s.get("policies").cpu()) / median(s.get("empty").cpu()), "   (target <= 1.03)"));
+        System.out.println(fmt(row, "  scoped policies / off", median(s.get("scoped").wall()) / offW, median(s.get("scoped").cpu()) / offC,
+                "   (target <= 1.03; fanotify FAN_OPEN marks)"));
+        System.out.println(fmt(row, "  drift (off again / off)", median(s.get("off again").wall()) / median(s.get("off").wall()),
+                median(s.get("off again").cpu()) / median(s.get("off").cpu()), ""));
+    }
+
+    private static void load(Agent agent, Path policyDir, List<String> policies, boolean describe) throws Exception {
         PolicyManager pm = agent.policies().orElseThrow();
         for (int i = 0; i < policies.size(); i++) {
             Path p = Files.writeString(policyDir.resolve("files-" + i + ".yaml"), policies.get(i));
@@ -136,13 +207,16 @@ public final class OpenLoopBench {
                 throw new IllegalStateException("policy " + i + " did not load: " + errors);
             }
         }
+        if (!describe) {
+            return;
+        }
         List<String> at = new ArrayList<>();
         pm.list().forEach(s -> at.addAll(s.attachments()));
         System.out.println(fmt("agent: %s backend, %d policies, %d hooks (%s)", agent.backend().displayName(),
                 pm.list().size(), at.size(), at.isEmpty() ? "" : at.get(0) + ", ..."));
     }
 
-    private static double phase(String name, Path file, int opens, int rounds) throws Exception {
+    private static Samples phase(String name, Path file, int opens, int rounds) throws Exception {
         List<String> out = BenchSupport.run(List.of(BenchSupport.workloads().resolve("openloop").toString(), file.toString(),
                 Integer.toString(opens), Integer.toString(rounds)));
         long[] w = new long[out.size()];
@@ -153,9 +227,9 @@ public final class OpenLoopBench {
             c[i] = Long.parseLong(f[1]);
         }
         double m = median(w);
-        System.out.println(fmt("%-40s median %s per %d opens (%.0f ns/open), cpu %s", name, ms(m), opens, m / opens,
-                ms(median(c))));
-        return m;
+        System.out.println(fmt("%-40s median %s per %d opens (%.0f ns/open), cpu %s (%.0f ns/open)", name, ms(m), opens, m / opens,
+                ms(median(c)), median(c) / opens));
+        return new Samples(w, c);
     }
 
     /**

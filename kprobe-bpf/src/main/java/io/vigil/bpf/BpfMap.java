@@ -99,6 +99,18 @@ public final class BpfMap {
         return n;
     }
 
+    /**
+     * Pins the map in bpffs: it and its entries outlive this process. A prog array needs it to keep
+     * its programs: the kernel empties one when the last user-space reference (fd or pin) goes.
+     */
+    public void pin(java.nio.file.Path path) throws BpfException {
+        int r = lib.bpf_obj_pin(fd, path.toString());
+        if (r < 0) {
+            throw new BpfException("cannot pin map '" + name + "' at " + path, Native.errnoOf(r),
+                    "the path must be on a bpffs mount (mount -t bpf bpf /sys/fs/bpf) and must not exist yet", null);
+        }
+    }
+
     // ---- raw bytes
 
     /** The value under key, or null when there is none. */

@@ -67,6 +67,9 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.StrKey.class, "gen_str_key");
         GENERIC.put(GenericAbi.LpmStrKey.class, "gen_lpm_str_key");
         GENERIC.put(GenericAbi.IntKey.class, "gen_int_key");
+        GENERIC.put(GenericAbi.DispatchConfig.class, "gen_dispatch_config");
+        GENERIC.put(GenericAbi.DispatchState.class, "gen_dispatch_state");
+        GENERIC.put(GenericAbi.GateKey.class, "gen_gate_key");
         GENERIC.put(GenericAbi.Addr4Key.class, "gen_addr4_key");
         GENERIC.put(GenericAbi.Addr6Key.class, "gen_addr6_key");
         GENERIC.put(GenericAbi.BinPathKey.class, "bin_path_key");
@@ -105,7 +108,7 @@ class StructLayoutTest {
      * not those built on the stack (msg_clone, msg_exit, msg_bench).
      */
     static final List<String> OBJECTS = List.of("bpf_exec", "bpf_fork", "bpf_exit", "bpf_bench", "bpf_probe",
-            "bpf_generic_tp", "bpf_generic_kprobe", "bpf_asset_guard");
+            "bpf_generic_tp", "bpf_generic_kprobe", "bpf_generic_dispatch", "bpf_asset_guard");
 
     record Member(String name, int bitOffset) {}
 

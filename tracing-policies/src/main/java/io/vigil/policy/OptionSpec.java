@@ -19,6 +19,12 @@ public record OptionSpec(String name, String value) {
      */
     public static final String DISABLE_FANOTIFY_OBSERVE = "disable-fanotify-observe";
 
+    /**
+     * Vigil's own, a boolean: keep the policy's syscall enter hooks on programs of their own instead
+     * of behind their tracepoint's dispatcher (tracing-policies/README.md, "One program per syscall tracepoint").
+     */
+    public static final String DISABLE_DISPATCH = "disable-dispatch";
+
     /** The option names Tetragon documents (docs/concepts/tracing-policy/options.md and mode.md). */
     public static final List<String> KNOWN = List.of(POLICY_MODE, DISABLE_KPROBE_MULTI, DISABLE_UPROBE_MULTI);
 }

@@ -2,6 +2,7 @@ package io.vigil.agent.pins;
 
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.BpfLink;
+import io.vigil.bpf.BpfMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,19 @@ public final class PinGroup {
         link.pin(dir.resolve(fileName(name)));
         pinned++;
         owner.pinned(1);
+    }
+
+    /** Pins a map as "map-NAME" (a dispatcher's prog array, which the kernel empties when its last fd or pin goes). */
+    public void pin(BpfMap map, String name) throws BpfException {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the pin directory " + dir, e);
+        }
+        map.pin(dir.resolve(PinRoot.MAP_PREFIX + fileName(name)));   // not counted as a link (PinRoot.links)
     }
 
     /**

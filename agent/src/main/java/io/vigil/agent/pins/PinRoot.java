@@ -58,10 +58,13 @@ public final class PinRoot {
         }
     }
 
-    /** The link files under a run (or any directory below the root). */
+    /** Pins of maps (a dispatcher's prog array) are named so; they are not links and go with their run's directory. */
+    public static final String MAP_PREFIX = "map-";
+
+    /** The link files under a run (or any directory below the root); map pins are not listed. */
     public static List<Path> links(Path run) {
         try (Stream<Path> s = Files.walk(run)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(MAP_PREFIX)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + run, e);
         }

@@ -5,6 +5,8 @@ import io.vigil.bpf.BpfLink;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.BpfObject;
 import io.vigil.bpf.wire.GenericAbi;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,11 @@ import java.util.stream.Collectors;
 public final class GenericHookLoader {
     private final Map<String, BpfMap> sharedMaps;
 
+    /** The base sensors' maps a dispatcher object shares too. */
+    Map<String, BpfMap> sharedMaps() {
+        return sharedMaps;
+    }
+
     /** @param sharedMaps maps of the loaded base sensors by name (at least events, vigil_stats, execve_map) */
     public GenericHookLoader(Map<String, BpfMap> sharedMaps) {
         this.sharedMaps = Map.copyOf(sharedMaps);
@@ -32,6 +39,25 @@ public final class GenericHookLoader {
      * @throws BpfException when a map write or an attach fails; nothing stays loaded then
      */
     public LoadedHook load(HookImage image) throws BpfException {
+        return load(image, Map.of(), true);
+    }
+
+    /**
+     * Loads a hook as a member of a dispatcher ({@link DispatchGroup}): its generic_tp_enter is
+     * loaded with the MEMBER flag, uses the group's maps, and is not attached (the group puts it in
+     * its prog array). The image must attach only generic_tp_enter to a syscall enter tracepoint.
+     */
+    LoadedHook loadMember(HookImage image, Map<String, BpfMap> groupMaps) throws BpfException {
+        if (image.attachments().size() != 1 || !image.attachments().get(0).program().equals(DispatchGroup.MEMBER_PROGRAM)) {
+            throw new IllegalArgumentException("a dispatch member attaches " + DispatchGroup.MEMBER_PROGRAM + " only: " + image.attachments());
+        }
+        byte[] config = image.config();
+        ByteBuffer b = ByteBuffer.wrap(config).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(GenericAbi.Config.FLAGS, b.getInt(GenericAbi.Config.FLAGS) | GenericAbi.HookFlag.MEMBER);
+        return load(new HookImage(image.object(), image.attachments(), config, image.entries()), groupMaps, false);
+    }
+
+    private LoadedHook load(HookImage image, Map<String, BpfMap> extraMaps, boolean attach) throws BpfException {
         if (image.attachments().isEmpty()) {
             throw new IllegalArgumentException("hook image of " + image.object() + " attaches nothing");
         }
@@ -52,9 +78,11 @@ public final class GenericHookLoader {
                     default -> { }
                 }
             }
-            for (Map.Entry<String, BpfMap> m : sharedMaps.entrySet()) {
-                if (obj.hasMap(m.getKey())) {
-                    obj.reuseMap(m.getKey(), m.getValue().fd());
+            for (Map<String, BpfMap> maps : List.of(sharedMaps, extraMaps)) {
+                for (Map.Entry<String, BpfMap> m : maps.entrySet()) {
+                    if (obj.hasMap(m.getKey())) {
+                        obj.reuseMap(m.getKey(), m.getValue().fd());
+                    }
                 }
             }
             obj.load();
@@ -62,7 +90,7 @@ public final class GenericHookLoader {
             for (HookImage.MapEntry e : image.entries()) {
                 obj.map(e.map()).update(e.key(), e.value());
             }
-            for (HookImage.Attachment a : image.attachments()) {
+            for (HookImage.Attachment a : attach ? image.attachments() : List.<HookImage.Attachment>of()) {
                 links.add(attach(obj, a));
             }
             return new LoadedHook(image, obj, links);

@@ -30,6 +30,11 @@ public final class LoadedHook implements AutoCloseable {
         return object.map(name);
     }
 
+    /** The fd of one of the hook's programs (a dispatch member's, for the prog array). */
+    public int programFd(String program) {
+        return object.program(program).fd();
+    }
+
     /** The links, in the order of {@link HookImage#attachments()}. */
     public List<BpfLink> links() {
         return links;

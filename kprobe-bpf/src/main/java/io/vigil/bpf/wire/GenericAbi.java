@@ -198,6 +198,8 @@ public final class GenericAbi {
         public static final int TRACK_SOCK = 0x10;
         /** returnArgAction UntrackSock: delete socktrack[returned sock] */
         public static final int UNTRACK_SOCK = 0x20;
+        /** tail-called by a dispatcher (bpf_generic_dispatch.c), not attached: chains on to the next member */
+        public static final int MEMBER = 0x40;
         private HookFlag() {}
     }
 
@@ -331,6 +333,38 @@ public final class GenericAbi {
         public static final int STR = 8;
         public static final int SIZEOF = 260;
         private LpmStrKey() {}
+    }
+
+    /** VIGIL_GEN_DISPATCH_SLOTS: members of one dispatcher (a chain of tail calls; the kernel allows 33). */
+    public static final int DISPATCH_SLOTS = 32;
+    /** VIGIL_GEN_GATE_KEY: bytes of the gate string in a gen_gate key, NUL included. */
+    public static final int GATE_KEY = 256;
+
+    /** struct gen_dispatch_config (generic_abi.h; gen_dispatch_config[0] of bpf_generic_dispatch.c) */
+    public static final class DispatchConfig {
+        public static final int MEMBERS = 0;
+        public static final int ALWAYS = 4;
+        public static final int GATE_CTX_OFF = 8;
+        public static final int GATE = 10;
+        public static final int GATE8 = 11;
+        public static final int SIZEOF = 16;
+        private DispatchConfig() {}
+    }
+
+    /** struct gen_dispatch_state (generic_abi.h; per CPU, written by the programs only) */
+    public static final class DispatchState {
+        public static final int PID_TGID = 0;
+        public static final int PENDING = 8;
+        public static final int SIZEOF = 16;
+        private DispatchState() {}
+    }
+
+    /** struct gen_gate_key (generic_abi.h; gen_gate, value a __u32 mask of member slots) */
+    public static final class GateKey {
+        public static final int PREFIXLEN = 0;
+        public static final int STR = 4;
+        public static final int SIZEOF = 260;
+        private GateKey() {}
     }
 
     /** struct gen_int_key (gen_int_set) */

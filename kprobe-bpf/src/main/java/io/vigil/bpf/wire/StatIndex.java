@@ -12,10 +12,12 @@ public enum StatIndex {
     /** a generic return hook found no stashed entry (stash full, or attached mid-call) */
     GEN_NO_ENTRY(6),
     /** a generic hook's event was full: arguments dropped */
-    GEN_TRUNCATED(7);
+    GEN_TRUNCATED(7),
+    /** a dispatch chain cut short: another thread's dispatcher took this CPU's state (lib/generic_dispatch.h) */
+    GEN_DISPATCH_LOST(8);
 
     /** max_entries of vigil_stats (VIGIL_STAT_MAX). */
-    public static final int MAX = 8;
+    public static final int MAX = 9;
 
     private final int index;
 

@@ -107,7 +107,8 @@ final class PolicyValidator {
                                 + Spellings.allowed(PolicyMode.class));
                     }
                 }
-                case OptionSpec.DISABLE_KPROBE_MULTI, OptionSpec.DISABLE_UPROBE_MULTI, OptionSpec.DISABLE_FANOTIFY_OBSERVE -> {
+                case OptionSpec.DISABLE_KPROBE_MULTI, OptionSpec.DISABLE_UPROBE_MULTI, OptionSpec.DISABLE_FANOTIFY_OBSERVE,
+                        OptionSpec.DISABLE_DISPATCH -> {
                     if (!ValueSyntax.isGoBool(o.value())) {
                         diag.error(src.value(o, "value"), "option '" + o.name() + "' takes a boolean (1, 0, true,"
                                 + " false, t, f), found '" + o.value() + "'");

@@ -12,6 +12,7 @@ import io.vigil.bpf.wire.GenericAbi;
 import io.vigil.policy.ArgSpec;
 import io.vigil.policy.KprobeSpec;
 import io.vigil.policy.MatchArgs;
+import io.vigil.policy.OptionSpec;
 import io.vigil.policy.PolicyMode;
 import io.vigil.policy.Selector;
 import io.vigil.policy.TracepointSpec;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -49,6 +51,8 @@ public final class PolicyCompiler {
         int monitor = mode == PolicyMode.MONITOR ? GenericAbi.HookFlag.MONITOR : 0;
         List<CompiledHook> hooks = new ArrayList<>();
         int id = ctx.firstHookId();
+        boolean dispatchOff = policy.spec().option(OptionSpec.DISABLE_DISPATCH)
+                .map(v -> Set.of("1", "t", "T", "true", "TRUE", "True").contains(v)).orElse(false);
         for (HookPlan plan : plans) {
             if (DeadVariants.neverPosts(plan)) {
                 continue;
@@ -66,7 +70,9 @@ public final class PolicyCompiler {
                 HookImage image = new HookImage(plan.object(), plan.attachments(), cfg.array(), entries);
                 HookDescriptor d = new HookDescriptor(id, policy.name(), policy.namespace(), plan.kind(), plan.functionName(),
                         plan.subsystem(), plan.event(), args, ret, plan.hook().message(), plan.hook().tags(), agentActions);
-                hooks.add(new CompiledHook(image, d, plan.hook()));
+                SelectorEncoder.Slots slots = slots(plan, cfg);
+                hooks.add(new CompiledHook(image, d, plan.hook(), dispatchOff
+                        ? Optional.empty() : DispatchGates.of(plan, cfg, m -> slots.arg(m)[0])));
             }
             id++;
         }

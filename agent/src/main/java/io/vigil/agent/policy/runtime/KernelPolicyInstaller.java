@@ -21,6 +21,7 @@ import io.vigil.agent.time.BootClock;
 import io.vigil.bpf.Backend;
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.generic.BinaryTables;
+import io.vigil.bpf.generic.DispatchGroup;
 import io.vigil.bpf.generic.GenericHookLoader;
 import io.vigil.bpf.generic.HookImage;
 import io.vigil.bpf.generic.LoadedHook;
@@ -96,6 +97,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private final FanotifyHooks fanotify;
     private final FanotifyObservers observers;
     private final LinkPins pins;
+    private final DispatchGroups dispatch;
     private int nextHookId;
     private final Set<Loaded> installed = new LinkedHashSet<>();
 
@@ -116,6 +118,7 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
         this.registry = registry;
         this.base = first;
         this.nextHookId = first.firstHookId();
+        this.dispatch = new DispatchGroups(loader, pins);
     }
 
     private record Loaded(CompiledPolicy compiled, List<AutoCloseable> loadedHooks, PinGroup pins) implements Installed {
@@ -124,10 +127,18 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
             return loadedHooks.size();
         }
 
+        /** "tracepoint syscalls/sys_enter_openat", with " (via dispatch)" for a member of that tracepoint's dispatcher. */
         @Override
         public List<String> attachments() {
-            return compiled.hooks().stream().flatMap(h -> h.image().attachments().stream())
-                    .map(a -> a.kind().name().toLowerCase(Locale.ROOT).replace('_', '/') + " " + a.target()).toList();
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < compiled.hooks().size(); i++) {
+                boolean member = i < loadedHooks.size() && loadedHooks.get(i) instanceof DispatchGroup.Member;
+                for (HookImage.Attachment a : compiled.hooks().get(i).image().attachments()) {
+                    out.add(a.kind().name().toLowerCase(Locale.ROOT).replace('_', '/') + " " + a.target()
+                            + (member ? " (via dispatch)" : ""));
+                }
+            }
+            return out;
         }
 
         List<HookDescriptor> descriptors() {
@@ -181,6 +192,12 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     /** A BPF hook, the fanotify marks of a file open/exec hook that Overrides, or those of an observed open. */
     private AutoCloseable load(CompiledHook h, PolicyMode mode, PinGroup group)
             throws BpfException, FanotifyException, IOException {
+        if (h.dispatch().isPresent()) {
+            Optional<DispatchGroup.Member> m = dispatch.join(h.image(), h.dispatch().get());
+            if (m.isPresent()) {
+                return m.get();   // the group pins its dispatcher; the prog array holds the member
+            }
+        }
         if (!h.image().object().equals(HookPlanner.FANOTIFY_OBJECT)) {
             LoadedHook hook = loader.load(h.image());
             try {
@@ -258,6 +275,9 @@ public final class KernelPolicyInstaller implements PolicyInstaller {
     private static boolean setMonitor(AutoCloseable hook, boolean monitor) throws BpfException {
         if (hook instanceof LoadedHook h) {
             return h.setMonitor(monitor);
+        }
+        if (hook instanceof DispatchGroup.Member m) {
+            return m.setMonitor(monitor);
         }
         if (hook instanceof FanotifyHooks.Handle h) {
             return h.setMonitor(monitor);

@@ -131,7 +131,7 @@ class KernelPolicyInstallerKernelTest {
         KernelPolicyInstaller inst = installer();
         PolicyInstaller.Installed a = inst.install(policy("a", "sys_openat"), PolicyMode.ENFORCE);
         assertEquals(2, a.hooks());
-        assertTrue(bpfLinks() >= links + 2, "two hooks attached");
+        assertTrue(bpfLinks() >= links + 1, "both sys_openat hooks run behind one attached dispatcher");
         assertEquals(2, registry.size());
         assertTrue(binAlloc() != 0, "the matchBinaries filter took a bit");
         int firstId = registry.get(1000) != null ? 1000 : -1;
