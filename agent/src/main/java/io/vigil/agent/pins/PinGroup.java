@@ -27,11 +27,7 @@ public final class PinGroup {
         if (dir == null) {
             return;
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make the pin directory " + dir, e);
-        }
+        makeDirectory();
         link.pin(dir.resolve(fileName(name)));
         pinned++;
         owner.pinned(1);
@@ -42,12 +38,16 @@ public final class PinGroup {
         if (dir == null) {
             return;
         }
+        makeDirectory();
+        map.pin(dir.resolve(PinRoot.MAP_PREFIX + fileName(name)));   // not counted as a link (PinRoot.links)
+    }
+
+    private void makeDirectory() {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the pin directory " + dir, e);
         }
-        map.pin(dir.resolve(PinRoot.MAP_PREFIX + fileName(name)));   // not counted as a link (PinRoot.links)
     }
 
     /**
