@@ -47,3 +47,13 @@ int vigil_bench_empty_openat(void *ctx)
 {
 	return 0;
 }
+
+/* reads the file name's first 8 bytes and does nothing with them: the floor of any filter on the
+ * name at this hook (the dispatcher's first step, OpenLoopBench's "name read" phase) */
+SEC("tracepoint/syscalls/sys_enter_openat")
+int vigil_bench_name8_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 head = 0;
+
+	return bpf_probe_read_user(&head, 8, (void *)ctx->args[1]) == 0 && head == 0;
+}

@@ -292,15 +292,21 @@ struct gen_config {
  * GenericAbi.DispatchConfig, DispatchState, GateKey; the gate entries: io.vigil.bpf.generic.GateEncoder. */
 #define VIGIL_GEN_DISPATCH_SLOTS 32  /* members of one dispatcher: a chain of 32 tail calls, the kernel allows 33 */
 #define VIGIL_GEN_GATE_KEY 256       /* bytes of the gate string in a key, NUL included (LPM data is capped at 256) */
+#define VIGIL_GEN_GATE_HEADS 16      /* heads tested before the string is read: one compare each */
 
-struct gen_dispatch_config {         /* gen_dispatch_config[0] of a dispatcher. 16 bytes */
+struct gen_gate_head {                /* a gate key's first bytes: (8 bytes of the string & mask) == val. 16 bytes */
+	__u64 val;                       /*  0: the key's first min(8, len) bytes, little endian, the rest 0 */
+	__u64 mask;                      /*  8: 0xff for each of those bytes */
+};
+struct gen_dispatch_config {         /* gen_dispatch_config[0] of a dispatcher. 272 bytes */
 	__u32 members;                   /*  0: slots of gen_dispatch_progs holding a member */
 	__u32 always;                    /*  4: members run on every call (not gated) */
 	__u16 gate_ctx_off;              /*  8: offset in the tracepoint record of the gate string's user pointer */
 	__u8 gate;                       /* 10: 1 = read the gate and look it up in gen_gate; 0 = no gated member */
-	__u8 gate8;                      /* 11: 1 = every gen_gate key is 8 bytes or longer: first test the string's
-	                                  *     first 8 bytes against gen_gate8, which holds those of every key */
-	__u8 pad[4];                     /* 12 */
+	__u8 nheads;                     /* 11: heads in use; 0 = none: always read the string. A string whose first
+	                                  *     8 bytes match no head matches no gen_gate key (GateEncoder.heads) */
+	__u32 pad;                       /* 12 */
+	struct gen_gate_head heads[VIGIL_GEN_GATE_HEADS]; /* 16: in the config's own value: no other page to touch */
 };
 struct gen_dispatch_state {          /* gen_dispatch_state[0], per CPU: the chain of one call. 16 bytes */
 	__u64 pid_tgid;                  /*  0: the thread the chain runs for */

@@ -13,6 +13,7 @@ import io.vigil.api.EventSink;
 import io.vigil.api.PolicyEvent;
 import io.vigil.bpf.BpfLink;
 import io.vigil.bpf.BpfObject;
+import io.vigil.bpf.generic.GateEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,31 +26,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * What file policies cost the opens they do not match: bench/src/main/c/openloop.c (N open+close
  * of a file outside every policy, per round) timed with nothing attached, with an empty program on
  * sys_enter_openat (the floor of any syscall-tracepoint hook: once one is attached every syscall
- * takes the slow path), with the agent running 10 file policies on opens (sys_openat, a Prefix each
+ * takes the slow path), with a program that only reads the name's first 8 bytes (the floor of any
+ * filter on the name), with the agent running 10 file policies on opens (sys_openat, a Prefix each
  * on its own directory, evaluated in the kernel), with the agent running 10 Post-only security_file_open
  * policies on their own directories (placed on fanotify FAN_OPEN marks: the scoped case), and with
- * nothing again (drift). The phases run in {@code --cycles} cycles (off, empty, policies, scoped,
- * off again each time) so that slow drift of the machine hits every phase alike; the ratios of the
+ * nothing again (drift). The phases run in {@code --cycles} cycles (off, empty, name read, policies,
+ * scoped, off again each time) so that slow drift of the machine hits every phase alike; the ratios of the
  * medians over all cycles' rounds are printed, wall and CPU time of the workload, with each cycle's
  * own ratios. Timing is never asserted. The exit status is non-zero when a policy posted an event
  * for the workload (its opens match none of them).
  *
- * <pre>OpenLoopBench [--opens 200000] [--rounds 5] [--policies 10] [--cycles 3]</pre>
+ * <p>Then the kernel side alone in interleaved slices ({@link OpenLoopSlices}; {@code --slices 0} skips it).
+ *
+ * <pre>OpenLoopBench [--opens 200000] [--rounds 3] [--policies 10] [--cycles 5] [--slices 60] [--slice-opens 10000]</pre>
  */
 public final class OpenLoopBench {
     private OpenLoopBench() {}
 
     public static void main(String[] args) throws Exception {
         int opens = 200_000;
-        int rounds = 5;
+        int rounds = 3;
         int policies = 10;
-        int cycles = 3;
+        int cycles = 5;
+        int slices = 60;
+        int sliceOpens = 10_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--opens" -> opens = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--policies" -> policies = Integer.parseInt(args[++i]);
                 case "--cycles" -> cycles = Integer.parseInt(args[++i]);
+                case "--slices" -> slices = Integer.parseInt(args[++i]);
+                case "--slice-opens" -> sliceOpens = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -99,6 +107,8 @@ public final class OpenLoopBench {
         }
         // every phase in every cycle: drift between phases of one cycle cancels in the medians over all
         Map<String, Samples> all = new LinkedHashMap<>();
+        List<double[]> perCycle = new ArrayList<>();   // {policies / empty hook, scoped / off}, CPU time
+        double[] programNs = null;
         long scopedHits = 0;
         for (int c = 1; c <= cycles; c++) {
             System.out.println(fmt("-- cycle %d/%d (load average %s)", c, cycles, BenchSupport.loadAverage()));
@@ -109,12 +119,15 @@ public final class OpenLoopBench {
                 try (BpfLink link = bench.program("vigil_bench_empty_openat").attach()) {
                     cycle.put("empty", phase("empty program on sys_enter_openat", file, opens, rounds));
                 }
+                try (BpfLink link = bench.program("vigil_bench_name8_openat").attach()) {
+                    cycle.put("name", phase("program reading the name's first 8 bytes", file, opens, rounds));
+                }
             }
             try (Agent agent = Agent.start(AgentConfig.defaults(), List.of(counting), KernelPolicyInstaller.FACTORY)) {
                 load(agent, policyDir, general, c == 1);
                 cycle.put("policies", phase(policies + " file policies (agent)", file, opens, rounds));
                 if (c == cycles) {
-                    programCosts(file, opens);
+                    programNs = programCosts(file, opens);
                 }
             }
             long before = policyEvents.get();
@@ -129,13 +142,35 @@ public final class OpenLoopBench {
                 scopedHits += policyEvents.get() - before > 0 ? 1 : 0;
             }
             cycle.put("off again", phase("off again", file, opens, rounds));
-            ratios(cycle, "cycle " + c);
+            perCycle.add(ratios(cycle, "cycle " + c));
+            if (c == cycles && programNs != null) {
+                // the programs' own cost against an open with the empty hook, measured in this cycle:
+                // steadier than the phases' ratio, which the machine's drift between phases moves
+                double emptyOpen = median(cycle.get("empty").cpu()) / opens;
+                System.out.println(fmt("  policies / empty hook by bpf_stats: 1 + (%.0f - %.0f) / %.0f ns = %.3f   (target <= 1.03)",
+                        programNs[0], programNs[1], emptyOpen, 1 + (programNs[0] - programNs[1]) / emptyOpen));
+            }
             cycle.forEach((k, v) -> all.merge(k, v, Samples::plus));
         }
 
         System.out.println();
         System.out.println(fmt("medians over all %d cycles (%d rounds per phase):", cycles, cycles * rounds));
         ratios(all, "all cycles");
+        double[] polEmpty = perCycle.stream().mapToDouble(r -> r[0]).toArray();
+        double[] scopedOff = perCycle.stream().mapToDouble(r -> r[1]).toArray();
+        double[] nameEmpty = perCycle.stream().mapToDouble(r -> r[2]).toArray();
+        System.out.println(fmt("median of the cycles' own ratios (phases of one cycle are minutes apart, not the whole run):"));
+        System.out.println(fmt("  policies / empty hook      cpu %.3f   (target <= 1.03)", medianOf(polEmpty)));
+        System.out.println(fmt("  name read / empty hook     cpu %.3f   (the floor of any filter on the name)", medianOf(nameEmpty)));
+        System.out.println(fmt("  scoped policies / off      cpu %.3f   (target <= 1.03)", medianOf(scopedOff)));
+        if (slices > 0) {
+            List<GateEncoder.Gate> gates = new ArrayList<>();
+            for (int i = 0; i < policies; i++) {
+                gates.add(new GateEncoder.Gate(List.of(), prefixes(i)));
+            }
+            System.out.println();
+            OpenLoopSlices.run(file, sliceOpens, slices, gates);
+        }
         System.out.println(fmt("load average at the end: %s (the machine's other load skews ratios)", BenchSupport.loadAverage()));
         System.out.println(fmt("scoped policies: the cat of a watched file was reported in %d of %d cycles (must be all)", scopedHits, cycles));
         System.out.println(fmt("policy events: %d in all, %d of the workload (must be 0)", policyEvents.get(), workloadEvents.get()));
@@ -148,7 +183,9 @@ public final class OpenLoopBench {
      * sys_enter_openat (the dispatcher's includes the members it tail-calls; bpf_stats adds two
      * clock reads per run to both).
      */
-    private static void programCosts(Path file, int opens) throws Exception {
+    private static double[] programCosts(Path file, int opens) throws Exception {
+        double dispatcher = Double.NaN;
+        double empty = Double.NaN;
         String old = BpfProgStats.enable();
         try (BpfObject bench = BpfObject.openResource("/bpf/bpf_bench.bpf.o")) {
             bench.load();
@@ -159,14 +196,20 @@ public final class OpenLoopBench {
                 for (BpfProgStats.Prog p : BpfProgStats.snapshot().values()) {
                     BpfProgStats.Prog d = p.minus(before.get(p.id()));
                     if (d.runCount() > 0 && (p.name().startsWith("generic_") || p.name().startsWith("vigil_bench_emp"))) {
-                        System.out.println(fmt("  bpf_stats: %-16s %,d runs, %.0f ns/run", p.name(), d.runCount(),
-                                (double) d.runTimeNs() / d.runCount()));
+                        double ns = (double) d.runTimeNs() / d.runCount();
+                        System.out.println(fmt("  bpf_stats: %-16s %,d runs, %.0f ns/run", p.name(), d.runCount(), ns));
+                        if (p.name().startsWith("vigil_bench_emp")) {
+                            empty = ns;
+                        } else if (p.name().startsWith("generic_dispatc")) {
+                            dispatcher = ns;
+                        }
                     }
                 }
             }
         } finally {
             BpfProgStats.restore(old);
         }
+        return Double.isNaN(dispatcher) || Double.isNaN(empty) ? null : new double[] {dispatcher, empty};
     }
 
     /** Per-round wall and CPU times (ns) of a phase; several cycles' rounds are pooled. */
@@ -183,7 +226,7 @@ public final class OpenLoopBench {
     }
 
     /** The ratios of the phases' medians, wall and CPU time of the workload. */
-    private static void ratios(Map<String, Samples> s, String label) {
+    private static double[] ratios(Map<String, Samples> s, String label) {
         double offW = (median(s.get("off").wall()) + median(s.get("off again").wall())) / 2;
         double offC = (median(s.get("off").cpu()) + median(s.get("off again").cpu())) / 2;
         String row = "%-28s wall %.3f   cpu %.3f%s";
@@ -192,10 +235,20 @@ public final class OpenLoopBench {
         System.out.println(fmt(row, "  policies / off", median(s.get("policies").wall()) / offW, median(s.get("policies").cpu()) / offC, ""));
         System.out.println(fmt(row, "  policies / empty hook", median(s.get("policies").wall()) / median(s.get("empty").wall()),
                 median(s.get("policies").cpu()) / median(s.get("empty").cpu()), "   (target <= 1.03)"));
+        System.out.println(fmt(row, "  name read / empty hook", median(s.get("name").wall()) / median(s.get("empty").wall()),
+                median(s.get("name").cpu()) / median(s.get("empty").cpu()), "   (the floor of any filter on the name)"));
         System.out.println(fmt(row, "  scoped policies / off", median(s.get("scoped").wall()) / offW, median(s.get("scoped").cpu()) / offC,
                 "   (target <= 1.03; fanotify FAN_OPEN marks)"));
         System.out.println(fmt(row, "  drift (off again / off)", median(s.get("off again").wall()) / median(s.get("off").wall()),
                 median(s.get("off again").cpu()) / median(s.get("off").cpu()), ""));
+        return new double[] {median(s.get("policies").cpu()) / median(s.get("empty").cpu()), median(s.get("scoped").cpu()) / offC,
+            median(s.get("name").cpu()) / median(s.get("empty").cpu())};
+    }
+
+    private static double medianOf(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
     private static void load(Agent agent, Path policyDir, List<String> policies, boolean describe) throws Exception {
@@ -277,7 +330,12 @@ public final class OpenLoopBench {
                     - matchArgs:
                       - index: 1
                         operator: "Prefix"
-                        values: ["/srv/vigil-bench-%d/", "/var/lib/vigil-bench-%d/"]
-                """.formatted(i, i, i);
+                        values: ["%s", "%s"]
+                """.formatted(i, prefixes(i).get(0), prefixes(i).get(1));
+    }
+
+    /** Policy i's Prefix values: directories the workload never opens. */
+    private static List<String> prefixes(int i) {
+        return List.of("/srv/vigil-bench-" + i + "/", "/var/lib/vigil-bench-" + i + "/");
     }
 }

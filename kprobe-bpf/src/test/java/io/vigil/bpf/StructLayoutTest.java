@@ -69,6 +69,7 @@ class StructLayoutTest {
         GENERIC.put(GenericAbi.IntKey.class, "gen_int_key");
         GENERIC.put(GenericAbi.DispatchConfig.class, "gen_dispatch_config");
         GENERIC.put(GenericAbi.DispatchState.class, "gen_dispatch_state");
+        GENERIC.put(GenericAbi.GateHead.class, "gen_gate_head");
         GENERIC.put(GenericAbi.GateKey.class, "gen_gate_key");
         GENERIC.put(GenericAbi.Addr4Key.class, "gen_addr4_key");
         GENERIC.put(GenericAbi.Addr6Key.class, "gen_addr6_key");

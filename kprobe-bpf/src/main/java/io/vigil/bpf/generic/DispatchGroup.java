@@ -46,6 +46,8 @@ public final class DispatchGroup implements AutoCloseable {
     private final BpfObject object;
     private final Map<Integer, Member> members = new TreeMap<>();
     private GateEncoder.Encoded encoded = GateEncoder.Encoded.EMPTY;
+    private GateEncoder.Encoded configEncoded = GateEncoder.Encoded.EMPTY;   // as last written to gen_dispatch_config
+    private List<String> configHeads = List.of();
     private int gateCtxOff = -1;   // fixed by the first gated member, kept for the group's life
     private BpfLink link;
 
@@ -233,14 +235,9 @@ public final class DispatchGroup implements AutoCloseable {
         members.values().forEach(x -> list.add(new GateEncoder.Member(x.slot, x.gate)));
         GateEncoder.Encoded next = GateEncoder.encode(list);
         GateEncoder.Diff d = GateEncoder.diff(encoded, next);
-        BpfMap config = object.map("gen_dispatch_config");
         BpfMap trie = object.map("gen_gate");
         if (!joining) {
-            config.update(0, GateEncoder.configBytes(next, gateCtxOff));
-        }
-        BpfMap heads = object.map("gen_gate8");
-        for (String h : d.newHeads()) {   // heads before the entries: gate8 never turns a new entry away
-            heads.update(GateEncoder.headBytes(h), new byte[] {1});
+            writeConfig(next);
         }
         for (Map.Entry<String, Integer> e : d.upserts().entrySet()) {
             trie.update(GateEncoder.keyBytes(e.getKey()), le(e.getValue()));
@@ -248,11 +245,28 @@ public final class DispatchGroup implements AutoCloseable {
         for (String k : d.deletes()) {
             trie.delete(GateEncoder.keyBytes(k));
         }
-        for (String h : d.staleHeads()) {
-            heads.delete(GateEncoder.headBytes(h));
-        }
         encoded = next;
-        config.update(0, GateEncoder.configBytes(next, gateCtxOff));
+        if (joining) {
+            writeConfig(next);
+        }
+    }
+
+    /**
+     * A map update copies the value while calls read it: when the heads change they are written
+     * with nheads 0 (the string is read, always right) and switched on by a second write that
+     * changes only that byte; the first write turns the old heads off the same way.
+     */
+    private void writeConfig(GateEncoder.Encoded next) throws BpfException {
+        BpfMap config = object.map("gen_dispatch_config");
+        if (!configHeads.equals(next.heads())) {
+            if (!configHeads.isEmpty()) {
+                config.update(0, GateEncoder.configBytes(configEncoded, gateCtxOff, false));
+            }
+            config.update(0, GateEncoder.configBytes(next, gateCtxOff, false));
+        }
+        config.update(0, GateEncoder.configBytes(next, gateCtxOff, true));
+        configEncoded = next;
+        configHeads = next.heads();
     }
 
     private static byte[] le(int v) {

@@ -22,9 +22,15 @@ import java.util.TreeSet;
  * reaches it; a Prefix value without ({@code "/etc/"}, 40 bits). The value is a u32 mask of member
  * slots. The trie answers only the longest match, so each entry's mask is its own slots OR those
  * of every shorter Prefix entry it starts with: {@code "/etc/"→{0}, "/etc/ssh/"→{1}} stores
- * {@code "/etc/ssh/"→{0,1}}. Members without a gate run on every call ({@code always}). gen_gate8
- * holds the first 8 bytes of every key of 8 bytes or more (a __u64 key, value 1); when all keys are
- * that long ({@code gate8}), a string whose first 8 bytes are not there is turned away at once.
+ * {@code "/etc/ssh/"→{0,1}}. Members without a gate run on every call ({@code always}).
+ *
+ * <p>Heads. Before it reads the string the dispatcher reads its first 8 bytes and compares them
+ * with at most {@value GenericAbi#GATE_HEADS} heads held in the config itself (struct
+ * gen_gate_head): a head is a key's first min(8, length) bytes, compared under a mask of that many
+ * bytes. A string that matches a key starts with that key's head, so a string matching no head is
+ * turned away without the string read and the trie walk. With more distinct heads than fit, all are
+ * cut shorter (7 bytes, 6, ...) until they fit; a head that another one starts with is dropped.
+ * No heads (none fit even at one byte) means the string is always read.
  */
 public final class GateEncoder {
     private GateEncoder() {}
@@ -72,33 +78,57 @@ public final class GateEncoder {
             return !entries.isEmpty();
         }
 
-        /** gen_gate8: the first {@value #HEAD} bytes of every key that long, kept whether or not {@link #gate8()}. */
-        public java.util.SortedSet<String> heads() {
-            java.util.SortedSet<String> out = new TreeSet<>();
-            entries.keySet().stream().filter(k -> k.length() >= HEAD).forEach(k -> out.add(k.substring(0, HEAD)));
-            return out;
-        }
-
-        /** The dispatcher tests gen_gate8 first: only when every key has at least {@value #HEAD} bytes. */
-        public boolean gate8() {
-            return gated() && entries.keySet().stream().allMatch(k -> k.length() >= HEAD);
+        /** The heads the dispatcher tests first ({@link #heads(java.util.Collection)} of the keys). */
+        public List<String> heads() {
+            return GateEncoder.heads(entries.keySet());
         }
     }
 
-    /** Bytes of a gen_gate8 key (a __u64). */
+    /** Bytes of the string the dispatcher compares with the heads (a __u64). */
     public static final int HEAD = 8;
 
-    /** gen_gate8 key of a head. */
-    public static byte[] headBytes(String head) {
-        byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
-        if (b.length != HEAD) {
-            throw new IllegalArgumentException("a gen_gate8 key is " + HEAD + " bytes, not " + b.length);
+    /**
+     * The heads of a set of keys (see the class comment): sorted, at most {@link GenericAbi#GATE_HEADS},
+     * each 1-{@value #HEAD} bytes; empty when there are no keys or the keys' first bytes alone are
+     * more than fit.
+     */
+    public static List<String> heads(java.util.Collection<String> keys) {
+        for (int len = HEAD; len >= 1 && !keys.isEmpty(); len--) {
+            TreeSet<String> cut = new TreeSet<>();
+            for (String k : keys) {
+                cut.add(k.substring(0, Math.min(len, k.length())));
+            }
+            // sorted: a head's shorter prefixes come before it; keep only heads no kept one starts
+            List<String> kept = new ArrayList<>();
+            for (String h : cut) {
+                if (kept.isEmpty() || !h.startsWith(kept.get(kept.size() - 1))) {
+                    kept.add(h);
+                }
+            }
+            if (kept.size() <= GenericAbi.GATE_HEADS) {
+                return List.copyOf(kept);
+            }
         }
-        return b;
+        return List.of();
     }
 
-    /** What turns {@code from} into {@code to}: upsert these trie entries and heads, then delete those. */
-    public record Diff(SortedMap<String, Integer> upserts, List<String> deletes, List<String> newHeads, List<String> staleHeads) {}
+    /** struct gen_gate_head of a head: its bytes as a little-endian u64 and a mask of as many 0xff bytes. */
+    public static byte[] headBytes(String head) {
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        if (h.length < 1 || h.length > HEAD) {
+            throw new IllegalArgumentException("a head is 1-" + HEAD + " bytes, not " + h.length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(GenericAbi.GateHead.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(GenericAbi.GateHead.VAL);
+        b.put(h);
+        for (int i = 0; i < h.length; i++) {
+            b.put(GenericAbi.GateHead.MASK + i, (byte) 0xff);
+        }
+        return b.array();
+    }
+
+    /** What turns {@code from} into {@code to}: upsert these trie entries, then delete those. */
+    public record Diff(SortedMap<String, Integer> upserts, List<String> deletes) {}
 
     public static Encoded encode(List<Member> members) {
         int all = 0;
@@ -146,9 +176,7 @@ public final class GateEncoder {
             }
         });
         List<String> del = from.entries().keySet().stream().filter(k -> !to.entries().containsKey(k)).toList();
-        List<String> newHeads = to.heads().stream().filter(h -> !from.heads().contains(h)).toList();
-        List<String> staleHeads = from.heads().stream().filter(h -> !to.heads().contains(h)).toList();
-        return new Diff(up, del, newHeads, staleHeads);
+        return new Diff(up, del);
     }
 
     /** struct gen_gate_key of an entry key. */
@@ -159,13 +187,25 @@ public final class GateEncoder {
         return b.array();
     }
 
-    /** struct gen_dispatch_config. */
+    /** struct gen_dispatch_config with its heads in use. */
     public static byte[] configBytes(Encoded e, int gateCtxOff) {
+        return configBytes(e, gateCtxOff, true);
+    }
+
+    /**
+     * struct gen_dispatch_config; {@code headsOn} false writes the heads but nheads 0 (the string is
+     * always read): DispatchGroup goes through that state so that no call sees half-written heads.
+     */
+    public static byte[] configBytes(Encoded e, int gateCtxOff, boolean headsOn) {
         ByteBuffer b = ByteBuffer.allocate(GenericAbi.DispatchConfig.SIZEOF).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(GenericAbi.DispatchConfig.MEMBERS, e.members()).putInt(GenericAbi.DispatchConfig.ALWAYS, e.always());
         if (e.gated()) {
+            List<String> heads = e.heads();
             b.putShort(GenericAbi.DispatchConfig.GATE_CTX_OFF, (short) gateCtxOff).put(GenericAbi.DispatchConfig.GATE, (byte) 1)
-                    .put(GenericAbi.DispatchConfig.GATE8, (byte) (e.gate8() ? 1 : 0));
+                    .put(GenericAbi.DispatchConfig.NHEADS, (byte) (headsOn ? heads.size() : 0));
+            for (int i = 0; i < heads.size(); i++) {
+                b.put(GenericAbi.DispatchConfig.HEADS + i * GenericAbi.GateHead.SIZEOF, headBytes(heads.get(i)));
+            }
         }
         return b.array();
     }

@@ -339,6 +339,8 @@ public final class GenericAbi {
     public static final int DISPATCH_SLOTS = 32;
     /** VIGIL_GEN_GATE_KEY: bytes of the gate string in a gen_gate key, NUL included. */
     public static final int GATE_KEY = 256;
+    /** VIGIL_GEN_GATE_HEADS: heads in gen_dispatch_config, tested before the gate string is read. */
+    public static final int GATE_HEADS = 16;
 
     /** struct gen_dispatch_config (generic_abi.h; gen_dispatch_config[0] of bpf_generic_dispatch.c) */
     public static final class DispatchConfig {
@@ -346,9 +348,18 @@ public final class GenericAbi {
         public static final int ALWAYS = 4;
         public static final int GATE_CTX_OFF = 8;
         public static final int GATE = 10;
-        public static final int GATE8 = 11;
-        public static final int SIZEOF = 16;
+        public static final int NHEADS = 11;
+        public static final int HEADS = 16;
+        public static final int SIZEOF = 272;
         private DispatchConfig() {}
+    }
+
+    /** struct gen_gate_head (generic_abi.h; gen_dispatch_config.heads[]) */
+    public static final class GateHead {
+        public static final int VAL = 0;
+        public static final int MASK = 8;
+        public static final int SIZEOF = 16;
+        private GateHead() {}
     }
 
     /** struct gen_dispatch_state (generic_abi.h; per CPU, written by the programs only) */

@@ -12,7 +12,6 @@ import io.vigil.bpf.generic.GateEncoder.Member;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -81,22 +80,70 @@ class GateEncoderTest {
         assertArrayEquals(new byte[] {
             24, 0, 0, 0,                   // prefixlen: 3 bytes, the NUL included
             '/', 'a', 0, 0}, java.util.Arrays.copyOf(k, 8));
-        Encoded e = GateEncoder.encode(List.of(prefix(0, "/x/"), always(2)));
+        Encoded e = GateEncoder.encode(List.of(prefix(0, "/x/"), equal(1, "/etc/passwd"), always(2)));
+        byte[] c = GateEncoder.configBytes(e, 24);
+        assertEquals(272, c.length);
         assertArrayEquals(new byte[] {
-            0b101, 0, 0, 0,                // members
+            0b111, 0, 0, 0,                // members
             0b100, 0, 0, 0,                // always
             24, 0,                         // gate_ctx_off
             1,                             // gate on
-            0,                             // gate8 off: "/x/" is shorter than 8 bytes
-            0, 0, 0, 0}, GateEncoder.configBytes(e, 24));
-        Encoded longer = GateEncoder.encode(List.of(prefix(0, "/srv/data/"), equal(1, "/etc/ab")));
-        assertEquals(1, GateEncoder.configBytes(longer, 24)[11], "gate8 on: every key has 8 bytes or more");
-        assertEquals(new java.util.TreeSet<>(Set.of("/srv/dat", "/etc/ab\0")), longer.heads());
-        assertArrayEquals(new byte[] {'/', 'e', 't', 'c', '/', 'a', 'b', 0}, GateEncoder.headBytes("/etc/ab\0"));
+            2,                             // nheads
+            0, 0, 0, 0,
+            '/', 'e', 't', 'c', '/', 'p', 'a', 's',        // heads[0].val: "/etc/pas"
+            -1, -1, -1, -1, -1, -1, -1, -1,                // heads[0].mask: 8 bytes
+            '/', 'x', '/', 0, 0, 0, 0, 0,                  // heads[1].val: "/x/", shorter than 8
+            -1, -1, -1, 0, 0, 0, 0, 0}, java.util.Arrays.copyOf(c, 48));
+        assertArrayEquals(new byte[272 - 48], java.util.Arrays.copyOfRange(c, 48, 272), "unused heads are zero");
+        assertEquals(0, GateEncoder.configBytes(e, 24, false)[11], "heads written, not in use");
+        assertArrayEquals(java.util.Arrays.copyOfRange(c, 12, 272), java.util.Arrays.copyOfRange(GateEncoder.configBytes(e, 24, false), 12, 272));
         assertArrayEquals(new byte[] {
             0b100, 0, 0, 0, 0b100, 0, 0, 0, 0, 0,
             0,                             // no gated member: the dispatcher reads nothing
-            0, 0, 0, 0, 0}, GateEncoder.configBytes(GateEncoder.encode(List.of(always(2))), 24));
+            0, 0, 0, 0, 0}, java.util.Arrays.copyOf(GateEncoder.configBytes(GateEncoder.encode(List.of(always(2))), 24), 16));
+    }
+
+    @Test
+    void headsAreTheKeysFirstEightBytes() {
+        Encoded e = GateEncoder.encode(List.of(prefix(0, "/srv/data/", "/srv/dat"), equal(1, "/etc/ab", "/e"), prefix(2, "/var/lib/x/")));
+        // "/etc/ab\0" is 8 bytes with its NUL; "/e\0" is a head of 3 bytes; "/srv/dat" covers "/srv/data/"
+        assertEquals(List.of("/e\0", "/etc/ab\0", "/srv/dat", "/var/lib"), e.heads());
+        assertEquals(List.of(), GateEncoder.encode(List.of(always(0))).heads(), "no key, no head");
+    }
+
+    @Test
+    void headsThatStartWithAnotherAreDropped() {
+        Encoded e = GateEncoder.encode(List.of(prefix(0, "/etc/"), prefix(1, "/etc/ssh/"), equal(2, "/etc/passwd"), prefix(3, "/tmp/x")));
+        assertEquals(List.of("/etc/", "/tmp/x"), e.heads(), "/etc/ssh and /etc/pas start with /etc/");
+    }
+
+    @Test
+    void tooManyHeadsAreCutShorterUntilTheyFit() {
+        List<String> seventeen = new java.util.ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            seventeen.add("/srv/" + (char) ('a' + i) + "x/");     // 17 heads "/srv/ax/" ... "/srv/qx/"
+        }
+        Encoded e = GateEncoder.encode(List.of(new Member(0, Optional.of(new Gate(List.of(), seventeen)))));
+        assertEquals(List.of("/srv/"), e.heads(), "cut to 6 bytes they are still 17; at 5 bytes one");
+        List<String> many = new java.util.ArrayList<>(seventeen);
+        many.add("/var/a/");
+        assertEquals(List.of("/srv/", "/var/"), GateEncoder.encode(List.of(prefix(0, many.toArray(String[]::new)))).heads());
+
+        List<String> firstBytes = new java.util.ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            firstBytes.add((char) ('a' + i) + "/");                  // 17 different first bytes: no heads fit
+        }
+        Encoded none = GateEncoder.encode(List.of(prefix(0, firstBytes.toArray(String[]::new))));
+        assertEquals(List.of(), none.heads());
+        assertEquals(0, GateEncoder.configBytes(none, 24)[11], "nheads 0: every string is read");
+        assertEquals(1, GateEncoder.configBytes(none, 24)[10], "gate still on");
+    }
+
+    @Test
+    void headBytesRefuseBadLengths() {
+        assertArrayEquals(new byte[] {'/', 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0}, GateEncoder.headBytes("/"));
+        assertThrows(IllegalArgumentException.class, () -> GateEncoder.headBytes(""));
+        assertThrows(IllegalArgumentException.class, () -> GateEncoder.headBytes("123456789"));
     }
 
     @Test
@@ -112,8 +159,6 @@ class GateEncoderTest {
         GateEncoder.Diff d = GateEncoder.diff(before, after);
         assertEquals(new TreeMap<>(Map.of("/etc/ssh/", 0b010, "/opt/xy\0", 0b001)), d.upserts());
         assertEquals(List.of("/etc/"), d.deletes());
-        assertEquals(List.of("/opt/xy\0"), d.newHeads());   // exactly 8 bytes with its NUL
-        assertEquals(List.of(), d.staleHeads(), "/etc/ is 5 bytes: never a head; /etc/ssh/'s head stays");
         assertTrue(GateEncoder.diff(after, after).upserts().isEmpty());
     }
 

@@ -111,15 +111,43 @@ class DispatchGateKernelTest {
             assertFalse(chainRan(state, read(Path.of("/etc/hostname"))), "an open whose first 8 bytes no key has started a chain");
             assertFalse(chainRan(state, open(other.resolve("exac"))), "a near miss of the Equal value started a chain");
             assertFalse(chainRan(state, open(Path.of(watched + "x"))), "a near miss of the Prefix value started a chain");
-            assertTrue(chainRan(state, open(watched.resolve("in"))), "an open under the Prefix did not reach its member");
-            assertTrue(chainRan(state, open(other.resolve("exact"))), "an open of the Equal value did not reach its member");
+            assertTrue(reached(state, () -> open(watched.resolve("in"))), "an open under the Prefix did not reach its member");
+            assertTrue(reached(state, () -> open(other.resolve("exact"))), "an open of the Equal value did not reach its member");
             String longName = "d".repeat(250);   // the path passes 255 bytes: unreadable whole, every member runs
-            assertTrue(chainRan(state, open(Files.createDirectories(base.resolve(longName)).resolve("f"))),
-                    "a name longer than a gate key must run every member");
+            Path deep = Files.createDirectories(base.resolve(longName)).resolve("f");
+            assertTrue(reached(state, () -> open(deep)), "a name longer than a gate key must run every member");
         } finally {
             inst.uninstall(b);
             inst.uninstall(a);
         }
+    }
+
+    @Test
+    void aValueShorterThanEightBytesIsComparedUpToItsEnd() throws Exception {
+        Path base = tmp.toRealPath();
+        KernelPolicyInstaller inst = installer();
+        // relative names: heads "vq\0" (3 bytes, the NUL included) and "wz" (2 bytes)
+        PolicyInstaller.Installed a = inst.install(policy("g-short-equal", "Equal", "vq"), PolicyMode.ENFORCE);
+        PolicyInstaller.Installed b = inst.install(policy("g-short-prefix", "Prefix", "wz"), PolicyMode.ENFORCE);
+        try {
+            BpfMap state = group(a).map("gen_dispatch_state");
+            assertTrue(reached(state, () -> openIn(base, "vq")), "the Equal value itself did not reach its member");
+            assertFalse(chainRan(state, openIn(base, "vqx")), "a longer name than the Equal value started a chain");
+            assertFalse(chainRan(state, openIn(base, "v")), "a shorter name than the Equal value started a chain");
+            assertTrue(reached(state, () -> openIn(base, "wzz")), "a name under the short Prefix did not reach its member");
+            assertFalse(chainRan(state, openIn(base, "wy")), "a near miss of the short Prefix started a chain");
+        } finally {
+            inst.uninstall(b);
+            inst.uninstall(a);
+        }
+    }
+
+    /** python3 in dir opens the relative name (creating it); returns its pid_tgid. */
+    private static long openIn(Path dir, String name) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY | os.O_CREAT, 0o600))"
+                .formatted(name)).directory(dir.toFile()).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        return (p.pid() << 32) | p.pid();
     }
 
     private static DispatchGroup group(PolicyInstaller.Installed i) throws Exception {
@@ -142,6 +170,21 @@ class DispatchGateKernelTest {
                 .redirectErrorStream(true).start();
         assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
         return (p.pid() << 32) | p.pid();
+    }
+
+    /**
+     * Whether an open reaches a member, tried up to three times: another thread's chain on the same
+     * CPU (e.g. an open whose name the dispatcher cannot read runs every member) may overwrite the
+     * state before it is read. A chain that did not start never names the thread, so a refusal is
+     * checked once.
+     */
+    private static boolean reached(BpfMap state, java.util.concurrent.Callable<Long> open) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            if (chainRan(state, open.call())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any CPU's dispatch state names the thread: the dispatcher let one of its calls through. */
