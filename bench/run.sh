@@ -4,7 +4,7 @@
 #   sudo bench/run.sh [all]                 ExecLoopBench, PipelineBench, then the JMH benchmark
 #   sudo bench/run.sh exec     [options]    ExecLoopBench  (--execs 2000 --rounds 5 --phases ... --json FILE --pin)
 #   sudo bench/run.sh pipeline [options]    PipelineBench  (--calls 2000000 --warmup-calls 2000000 --runs 1 ...)
-#   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 3 --policies 10 --cycles 5)
+#   sudo bench/run.sh open     [options]    OpenLoopBench  (--opens 200000 --rounds 3 --policies 10 --cycles 5 --slices 60)
 #        bench/run.sh jmh      [JMH opts]   DecodeEnrichJsonBench (e.g. -f 1 -wi 2 -i 3 -p cache=agent -prof gc)
 #        bench/run.sh file     [options]    FileExportBench (--events 2000000 --runs 3 --dir DIR --redact)
 #        bench/run.sh export   [options]    ExportBench: remote exporters against real receivers (--exporter

@@ -171,7 +171,7 @@ public final class OpenLoopBench {
                 gates.add(new GateEncoder.Gate(List.of(), prefixes(i)));
             }
             System.out.println();
-            OpenLoopSlices.run(file, sliceOpens, slices, gates);
+            OpenLoopSlices.run(file, sliceOpens, slices, gates, watched);
         }
         System.out.println(fmt("load average at the end: %s (the machine's other load skews ratios)", BenchSupport.loadAverage()));
         System.out.println(fmt("scoped policies: the cat of a watched file was reported in %d of %d cycles (must be all)", scopedHits, cycles));
