@@ -72,6 +72,13 @@ public final class BenchSupport {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
     }
 
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
     static String ms(double ns) {
         return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
     }

@@ -162,9 +162,9 @@ public final class OpenLoopBench {
         double[] scopedOff = perCycle.stream().mapToDouble(r -> r[1]).toArray();
         double[] nameEmpty = perCycle.stream().mapToDouble(r -> r[2]).toArray();
         System.out.println(fmt("median of the cycles' own ratios (phases of one cycle are a minute apart, not the whole run):"));
-        System.out.println(fmt("  policies / empty hook      cpu %.3f   (target <= 1.03)", medianOf(polEmpty)));
-        System.out.println(fmt("  name read / empty hook     cpu %.3f   (the floor of any filter on the name)", medianOf(nameEmpty)));
-        System.out.println(fmt("  scoped policies / off      cpu %.3f   (target <= 1.03)", medianOf(scopedOff)));
+        System.out.println(fmt("  policies / empty hook      cpu %.3f   (target <= 1.03)", median(polEmpty)));
+        System.out.println(fmt("  name read / empty hook     cpu %.3f   (the floor of any filter on the name)", median(nameEmpty)));
+        System.out.println(fmt("  scoped policies / off      cpu %.3f   (target <= 1.03)", median(scopedOff)));
         if (slices > 0) {
             List<GateEncoder.Gate> gates = new ArrayList<>();
             for (int i = 0; i < policies; i++) {
@@ -245,12 +245,6 @@ public final class OpenLoopBench {
                 median(s.get("off again").cpu()) / median(s.get("off").cpu()), ""));
         return new double[] {median(s.get("policies").cpu()) / median(s.get("empty").cpu()), median(s.get("scoped").cpu()) / offC,
             median(s.get("name").cpu()) / median(s.get("empty").cpu())};
-    }
-
-    private static double medianOf(double[] v) {
-        double[] c = v.clone();
-        java.util.Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
     private static void load(Agent agent, Path policyDir, List<String> policies, boolean describe) throws Exception {

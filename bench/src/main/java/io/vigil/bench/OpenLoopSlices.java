@@ -1,5 +1,7 @@
 package io.vigil.bench;
 
+import static io.vigil.bench.BenchSupport.median;
+
 import io.vigil.bpf.BpfException;
 import io.vigil.bpf.BpfMap;
 import io.vigil.bpf.BpfObject;
@@ -10,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,11 +111,5 @@ final class OpenLoopSlices {
                 Integer.toString(opens), "2"));
         String[] last = out.get(out.size() - 1).trim().split(" ");
         return Double.parseDouble(last[1]) / opens;
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 }

@@ -46,8 +46,6 @@ public final class DispatchGroup implements AutoCloseable {
     private final BpfObject object;
     private final Map<Integer, Member> members = new TreeMap<>();
     private GateEncoder.Encoded encoded = GateEncoder.Encoded.EMPTY;
-    private GateEncoder.Encoded configEncoded = GateEncoder.Encoded.EMPTY;   // as last written to gen_dispatch_config
-    private List<String> configHeads = List.of();
     private int gateCtxOff = -1;   // fixed by the first gated member, kept for the group's life
     private BpfLink link;
 
@@ -237,7 +235,7 @@ public final class DispatchGroup implements AutoCloseable {
         GateEncoder.Diff d = GateEncoder.diff(encoded, next);
         BpfMap trie = object.map("gen_gate");
         if (!joining) {
-            writeConfig(next);
+            writeConfig(encoded, next);
         }
         for (Map.Entry<String, Integer> e : d.upserts().entrySet()) {
             trie.update(GateEncoder.keyBytes(e.getKey()), le(e.getValue()));
@@ -245,28 +243,28 @@ public final class DispatchGroup implements AutoCloseable {
         for (String k : d.deletes()) {
             trie.delete(GateEncoder.keyBytes(k));
         }
-        encoded = next;
         if (joining) {
-            writeConfig(next);
+            writeConfig(encoded, next);
         }
+        encoded = next;
     }
 
     /**
-     * A map update copies the value while calls read it: when the heads change they are written
+     * Turns the config from {@code written} (what gen_dispatch_config holds: the group's encoding
+     * before this change) into {@code next}. A map update copies the value while calls read it: when the heads change they are written
      * with nheads 0 (the string is read, always right) and switched on by a second write that
      * changes only that byte; the first write turns the old heads off the same way.
      */
-    private void writeConfig(GateEncoder.Encoded next) throws BpfException {
+    private void writeConfig(GateEncoder.Encoded written, GateEncoder.Encoded next) throws BpfException {
         BpfMap config = object.map("gen_dispatch_config");
-        if (!configHeads.equals(next.heads())) {
-            if (!configHeads.isEmpty()) {
-                config.update(0, GateEncoder.configBytes(configEncoded, gateCtxOff, false));
+        List<String> before = written.heads();
+        if (!before.equals(next.heads())) {
+            if (!before.isEmpty()) {
+                config.update(0, GateEncoder.configBytes(written, gateCtxOff, false));
             }
             config.update(0, GateEncoder.configBytes(next, gateCtxOff, false));
         }
         config.update(0, GateEncoder.configBytes(next, gateCtxOff, true));
-        configEncoded = next;
-        configHeads = next.heads();
     }
 
     private static byte[] le(int v) {
