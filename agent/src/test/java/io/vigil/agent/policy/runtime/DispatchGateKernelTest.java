@@ -142,34 +142,53 @@ class DispatchGateKernelTest {
         }
     }
 
-    /** python3 in dir opens the relative name (creating it); returns its pid_tgid. */
-    private static long openIn(Path dir, String name) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY | os.O_CREAT, 0o600))"
-                .formatted(name)).directory(dir.toFile()).redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
-        return (p.pid() << 32) | p.pid();
-    }
-
     private static DispatchGroup group(PolicyInstaller.Installed i) throws Exception {
         Field f = i.getClass().getDeclaredField("loadedHooks");
         f.setAccessible(true);
         return ((DispatchGroup.Member) ((List<?>) f.get(i)).get(0)).group();
     }
 
-    /** python3 opens path (creating it); returns its pid_tgid (one thread: tgid == tid). */
+    /** python3 opens path (creating it); returns the opening thread's pid_tgid. */
     private static long open(Path path) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY | os.O_CREAT, 0o600))"
-                .formatted(path)).redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
-        return (p.pid() << 32) | p.pid();
+        return python(null, path.toString(), "os.O_RDONLY | os.O_CREAT, 0o600");
     }
 
-    /** python3 opens an existing file for reading; returns its pid_tgid. */
+    /** python3 opens an existing file for reading; returns the opening thread's pid_tgid. */
     private static long read(Path path) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import os\nos.close(os.open(\"%s\", os.O_RDONLY))".formatted(path))
-                .redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
-        return (p.pid() << 32) | p.pid();
+        return python(null, path.toString(), "os.O_RDONLY");
+    }
+
+    /** python3 in dir opens the relative name (creating it); returns the opening thread's pid_tgid. */
+    private static long openIn(Path dir, String name) throws Exception {
+        return python(dir, name, "os.O_RDONLY | os.O_CREAT, 0o600");
+    }
+
+    /**
+     * The open runs on a thread of its own, and its pid_tgid is returned: python's own opens at
+     * start (on the main thread) may start a chain, e.g. a name in a page not yet faulted in, which
+     * the dispatcher cannot read, runs every member.
+     */
+    private static long python(Path cwd, String name, String openArgs) throws Exception {
+        String code = """
+                import os, threading
+                tid = []
+                def run():
+                    tid.append(threading.get_native_id())
+                    os.close(os.open("%s", %s))
+                t = threading.Thread(target=run)
+                t.start()
+                t.join()
+                print(tid[0])
+                """.formatted(name, openArgs);
+        ProcessBuilder pb = new ProcessBuilder("python3", "-c", code);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertEquals(0, p.waitFor(), err);
+        return (p.pid() << 32) | Long.parseLong(out);
     }
 
     /**
